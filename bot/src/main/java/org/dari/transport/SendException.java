@@ -1,0 +1,33 @@
+package org.dari.transport;
+
+/**
+ * A send that did not go through. The message text never carries user data:
+ * only the kind of failure and a fixed, content-free detail.
+ */
+public final class SendException extends Exception {
+    public enum Kind {
+        /** Rate limit, captcha, server or network trouble: keep the message and retry later. */
+        RETRY_LATER,
+        /** The recipient's safety number changed; needs a trust decision before retrying. */
+        UNTRUSTED_IDENTITY,
+        /** The recipient is no longer on Signal. */
+        UNREGISTERED,
+        /** The server refused the request for another reason; retrying will not help. */
+        REJECTED
+    }
+
+    private final Kind kind;
+
+    public SendException(Kind kind, String safeDetail) {
+        super(kind + ": " + safeDetail, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean retryable() {
+        return kind == Kind.RETRY_LATER || kind == Kind.UNTRUSTED_IDENTITY;
+    }
+}

@@ -1,0 +1,22 @@
+package org.dari.transport;
+
+/**
+ * A way to reach people: a stream of inbound messages and a send operation.
+ * Knows nothing of conversations.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** Starts receiving in the background; every message goes to {@code sink}. */
+    void start(InboundSink sink);
+
+    /** Sends one message; returns normally only when the server accepted it. */
+    void send(OutboundMessage message) throws SendException;
+
+    /** Turns on disappearing messages for this person's chat, where the transport supports it. */
+    default void setDisappearingTimer(String recipient, int seconds) throws SendException {
+    }
+
+    /** Stops receiving and frees resources. */
+    @Override
+    void close();
+}
