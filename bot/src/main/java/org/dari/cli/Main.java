@@ -1,7 +1,65 @@
 package org.dari.cli;
 
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** {@code dari}: the command line. Errors are one clear line, never a stack trace. */
+@Command(name = "dari", mixinStandardHelpOptions = true, version = "dari 0.1.0",
+        description = "Dari (다리): a Signal bot that answers questions about refugees' rights and relays requests for help.",
+        subcommands = {ConsoleCommand.class, KbCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_FAILURE = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
     public static void main(String[] args) {
-        System.out.println("dari");
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cli = commandLine();
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(Streams.stdout(), true));
+        cli.setErr(new PrintWriter(Streams.stderr(), true));
+        cli.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("dari: " + oneLine(ex.getMessage()) + " (see: dari "
+                    + ex.getCommandLine().getCommandName().replace("dari", "").trim() + " --help)");
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof Config.ConfigException || ex instanceof UsageException) {
+                err.println("dari: " + oneLine(ex.getMessage()));
+                return EXIT_USAGE;
+            }
+            err.println("dari: failed (" + ex.getClass().getSimpleName() + ")");
+            return EXIT_FAILURE;
+        });
+        return cli;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+    }
+
+    /** A mistake in how a command was called, shown as one line with exit code 2. */
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -1,0 +1,186 @@
+package org.dari.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.dari.knowledge.Decision;
+import org.dari.knowledge.KnowledgeService;
+import org.dari.knowledge.Lang;
+import org.dari.knowledge.Retriever;
+import org.dari.knowledge.SeedLoader;
+import org.dari.knowledge.ValidationIssue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "kb", mixinStandardHelpOptions = true, description = "Check and try the knowledge base.",
+        subcommands = {KbCommand.Validate.class, KbCommand.Ask.class, KbCommand.Eval.class})
+final class KbCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static KnowledgeService open(Config config, Home home) {
+        return new KnowledgeService(new KnowledgeService.Paths(home.resolve(config.knowledge().seedsDir()),
+                home.resolve(config.knowledge().i18nDir())), Clock.systemUTC(), config.thresholds(),
+                Retriever.Weights.defaults(), Streams.stderr()::println);
+    }
+
+    static KnowledgeService openOrExplain(Config config, Home home) throws Main.UsageException {
+        try {
+            return open(config, home);
+        } catch (KnowledgeService.InvalidKnowledgeException e) {
+            PrintStream err = Streams.stderr();
+            e.issues().forEach(err::println);
+            throw new Main.UsageException("the knowledge base is not valid; run: dari kb validate");
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check every entry in seeds/: exit 0 only when the knowledge base is valid.")
+    static final class Validate implements Callable<Integer> {
+        @Mixin
+        BotOptions options = new BotOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            Config config = options.load(System.getenv());
+            Path seeds = Home.locate().resolve(config.knowledge().seedsDir());
+            SeedLoader.Result result = new SeedLoader(Clock.systemUTC()).load(seeds);
+            PrintStream out = Streams.stdout();
+            result.issues().forEach(out::println);
+            long warnings = result.issues().stream().filter(i -> i.severity() == ValidationIssue.Severity.WARNING).count();
+            out.printf("%d entries, %d errors, %d warnings: %s%n", result.entries().size(), result.errors().size(),
+                    warnings, result.valid() ? "valid" : "NOT valid");
+            return result.valid() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "ask", mixinStandardHelpOptions = true,
+            description = {"Show the decision and the top 3 entries for a question.",
+                    "With --json and no question: read questions from stdin, one per line, print one JSON object per line."})
+    static final class Ask implements Callable<Integer> {
+        @Mixin
+        BotOptions options = new BotOptions();
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Option(names = "--lang", description = "ko or en (default: detected from the question).")
+        String lang;
+
+        @Parameters(arity = "0..*", paramLabel = "QUESTION")
+        List<String> words;
+
+        @Override
+        public Integer call() throws Exception {
+            Config config = options.load(System.getenv());
+            try (KnowledgeService kb = openOrExplain(config, Home.locate())) {
+                PrintStream out = Streams.stdout();
+                ObjectMapper mapper = new ObjectMapper();
+                if (words == null || words.isEmpty()) {
+                    if (!json) throw new Main.UsageException("give a question, or use --json to read questions from stdin");
+                    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (line.isBlank()) continue;
+                        out.println(mapper.writeValueAsString(toJson(mapper, line, decide(kb, line))));
+                    }
+                    return 0;
+                }
+                String question = String.join(" ", words);
+                Decision d = decide(kb, question);
+                if (json) {
+                    out.println(mapper.writeValueAsString(toJson(mapper, question, d)));
+                } else {
+                    out.println("decision: " + d.kindCode() + " (" + d.reason().name().toLowerCase() + "), lang: " + d.lang().code());
+                    for (Retriever.Match m : d.matches()) {
+                        out.printf("  %-28s score %.3f  coverage %.2f%n", m.id(), m.score(), m.coverage());
+                    }
+                }
+                return 0;
+            }
+        }
+
+        private Decision decide(KnowledgeService kb, String question) throws Main.UsageException {
+            Lang l = lang == null ? Lang.detect(question).orElse(Lang.KO)
+                    : Lang.fromCode(lang).orElseThrow(() -> new Main.UsageException("--lang must be ko or en"));
+            return kb.decide(question, l);
+        }
+    }
+
+    static ObjectNode toJson(ObjectMapper mapper, String question, Decision d) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("question", question);
+        o.put("lang", d.lang().code());
+        o.put("decision", d.kindCode());
+        ArrayNode matches = o.putArray("matches");
+        for (Retriever.Match m : d.matches()) {
+            matches.addObject().put("id", m.id()).put("score", Math.round(m.score() * 1000) / 1000.0);
+        }
+        return o;
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Measure answers against a TSV of questions (lang, expected id(s) or NONE or MENU, question).")
+    static final class Eval implements Callable<Integer> {
+        @Mixin
+        BotOptions options = new BotOptions();
+
+        @Parameters(index = "0", paramLabel = "FILE")
+        Path file;
+
+        @Option(names = "--misses", description = "List the questions that were not answered right.")
+        boolean misses;
+
+        @Option(names = "--dump", hidden = true, description = "Print the ranking features of every question (TSV).")
+        boolean dump;
+
+        @Option(names = "--tune", description = "Search for the decision thresholds that do best on FILE and print them.")
+        boolean tune;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(file)) throw new Main.UsageException("no such file: " + file);
+            Config config = options.load(System.getenv());
+            try (KnowledgeService kb = openOrExplain(config, Home.locate())) {
+                KbEvaluation evaluation = new KbEvaluation(kb);
+                List<KbEvaluation.Question> questions = KbEvaluation.read(file);
+                PrintStream out = Streams.stdout();
+                if (dump) {
+                    for (KbEvaluation.Question q : questions) {
+                        var d = kb.decide(q.text(), q.lang());
+                        var m = d.matches();
+                        out.printf(java.util.Locale.ROOT, "%s\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%s%n", q.lang().code(),
+                                q.isNone() ? "none" : q.isMenu() ? "menu" : "topic",
+                                m.isEmpty() ? "-" : q.expected().contains(m.get(0).id()) ? "hit" : (m.stream().limit(3).anyMatch(x -> q.expected().contains(x.id())) ? "top3" : "miss"),
+                                d.kindCode(), m.isEmpty() ? 0 : m.get(0).score(), m.isEmpty() ? 0 : m.get(0).coverage(),
+                                m.size() < 2 ? 0 : m.get(1).score() / m.get(0).score(), m.size() < 2 ? 0 : m.get(1).coverage(), q.text());
+                    }
+                    return 0;
+                }
+                if (tune) {
+                    out.print(evaluation.tune(questions));
+                    return 0;
+                }
+                out.print(evaluation.run(questions).render(misses));
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.dari.conversation;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.dari.log.SafeLog;
+import org.dari.transport.SendException;
+import org.dari.transport.Transport;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Sends what waits in the outbox. A reply leaves the outbox only once the server
+ * accepted it; a failure that may pass is retried later with backoff (the store
+ * schedules it); a recipient who cannot be reached is dropped. Before the first
+ * reply to someone, turns on disappearing messages in their chat.
+ */
+public final class Delivery implements AutoCloseable {
+    private static final SafeLog LOG = SafeLog.of(Delivery.class);
+    private static final int BATCH = 50;
+
+    private final MessageStore store;
+    private final Transport transport;
+    private final int disappearingSeconds;
+    private final Cache<String, Boolean> timerSet;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private boolean woken;
+
+    public Delivery(MessageStore store, Transport transport, Duration disappearingTimer) {
+        this.store = store;
+        this.transport = transport;
+        this.disappearingSeconds = (int) disappearingTimer.toSeconds();
+        this.timerSet = Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(12)).maximumSize(100_000).build();
+        this.thread = new Thread(this::loop, "dari-delivery");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            int sent = 0;
+            try {
+                sent = deliverDue();
+            } catch (RuntimeException e) {
+                LOG.error("delivery.failed", "error", SafeLog.kind(e));
+            }
+            if (sent > 0) continue;
+            lock.lock();
+            try {
+                if (!woken && running) wakeUp.await(1, TimeUnit.SECONDS);
+                woken = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** One pass over what is due; returns how many went out. */
+    int deliverDue() {
+        List<MessageStore.Outgoing> due = store.due(BATCH);
+        Set<String> heldBack = new HashSet<>();
+        int sent = 0;
+        for (MessageStore.Outgoing item : due) {
+            String recipient = item.message().recipient();
+            if (heldBack.contains(recipient)) {
+                // keep this person's replies in order behind the one that failed
+                store.retryLater(item.id());
+                continue;
+            }
+            try {
+                ensureTimer(recipient);
+                transport.send(item.message());
+                store.delivered(item.id());
+                sent++;
+            } catch (SendException e) {
+                LOG.warn("delivery.send_failed", "kind", e.kind(), "attempts", item.attempts());
+                if (e.retryable()) {
+                    store.retryLater(item.id());
+                    heldBack.add(recipient);
+                } else {
+                    store.dropUndeliverable(item.id());
+                }
+            }
+        }
+        return sent;
+    }
+
+    private void ensureTimer(String recipient) throws SendException {
+        if (disappearingSeconds <= 0 || timerSet.getIfPresent(recipient) != null) return;
+        try {
+            transport.setDisappearingTimer(recipient, disappearingSeconds);
+            timerSet.put(recipient, Boolean.TRUE);
+        } catch (SendException e) {
+            if (e.kind() == SendException.Kind.RETRY_LATER) throw e;
+            LOG.warn("delivery.timer_not_set", "kind", e.kind());
+            timerSet.put(recipient, Boolean.TRUE);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

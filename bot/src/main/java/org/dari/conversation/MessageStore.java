@@ -1,0 +1,46 @@
+package org.dari.conversation;
+
+import org.dari.transport.InboundMessage;
+import org.dari.transport.OutboundMessage;
+
+import java.util.List;
+
+/**
+ * The durable side of the pipeline: an inbound journal (a message is kept until
+ * its answer is queued) and an outbox (a reply is kept until delivered). The
+ * implementation encrypts everything it writes.
+ */
+public interface MessageStore {
+    /** Writes the message durably; returns its journal id. The same sender and timestamp give the same id. */
+    long accept(InboundMessage message);
+
+    /** Atomically removes the journal entry and queues its replies; doing it twice queues nothing new. */
+    void complete(long journalId, InboundMessage message, List<String> replies);
+
+    /** Messages accepted but not yet answered (after a crash), oldest first. */
+    List<Pending> pending();
+
+    /** Queues a reply that answers no journal entry (e.g. a flood warning); idempotent on the key. */
+    void enqueue(OutboundMessage message, byte[] idempotencyKey);
+
+    /** Replies due for sending now, oldest first. */
+    List<Outgoing> due(int limit);
+
+    void delivered(long outboxId);
+
+    void retryLater(long outboxId);
+
+    void dropUndeliverable(long outboxId);
+
+    /** Erases everything about the sender; returns the number of records removed. */
+    int forget(String sender);
+
+    /** Removes expired records; returns how many. */
+    int purgeExpired();
+
+    record Pending(long journalId, InboundMessage message) {
+    }
+
+    record Outgoing(long id, OutboundMessage message, int attempts) {
+    }
+}

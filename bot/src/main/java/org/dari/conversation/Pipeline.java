@@ -1,0 +1,113 @@
+package org.dari.conversation;
+
+import org.dari.knowledge.Lang;
+import org.dari.log.SafeLog;
+import org.dari.safety.RateLimiter;
+import org.dari.transport.InboundMessage;
+import org.dari.transport.InboundSink;
+import org.dari.transport.OutboundMessage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * transport → journal → dispatcher → conversation → outbox → delivery.
+ * A message is journaled before it is taken as received and leaves the journal
+ * only in the same step that queues its answer, so a crash anywhere in between
+ * ends with the answer sent once after restart.
+ */
+public final class Pipeline implements InboundSink {
+    private static final SafeLog LOG = SafeLog.of(Pipeline.class);
+
+    private final MessageStore store;
+    private final Dispatcher dispatcher;
+    private final Conversation conversation;
+    private final Sessions sessions;
+    private final RateLimiter limiter;
+    private final Messages messages;
+    private final Delivery delivery;
+    private final UnaryOperator<String> personKey;
+
+    public Pipeline(MessageStore store, Dispatcher dispatcher, Conversation conversation, Sessions sessions,
+                    RateLimiter limiter, Messages messages, Delivery delivery, UnaryOperator<String> personKey) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.conversation = conversation;
+        this.sessions = sessions;
+        this.limiter = limiter;
+        this.messages = messages;
+        this.delivery = delivery;
+        this.personKey = personKey;
+    }
+
+    @Override
+    public void accept(InboundMessage message) throws InterruptedException {
+        String key = personKey.apply(message.sender());
+        switch (limiter.check(key)) {
+            case DROP -> {
+                LOG.info("pipeline.flood_dropped");
+                return;
+            }
+            case WARN -> {
+                Lang lang = sessions.exists(key) ? sessions.get(key).lang()
+                        : Lang.detect(message.text()).orElse(Lang.KO);
+                store.enqueue(new OutboundMessage(message.sender(), messages.get(lang, "slow_down")),
+                        idempotencyKey("slow_down", message));
+                delivery.wake();
+                return;
+            }
+            case ALLOW -> {
+            }
+        }
+        long journalId = store.accept(message);
+        dispatcher.submit(key, () -> process(journalId, message, key));
+    }
+
+    /** Answers what was accepted before a crash or restart. */
+    public int recover() throws InterruptedException {
+        List<MessageStore.Pending> pending = store.pending();
+        for (MessageStore.Pending p : pending) {
+            String key = personKey.apply(p.message().sender());
+            dispatcher.submit(key, () -> process(p.journalId(), p.message(), key));
+        }
+        if (!pending.isEmpty()) LOG.info("pipeline.recovered", "messages", pending.size());
+        delivery.wake();
+        return pending.size();
+    }
+
+    private void process(long journalId, InboundMessage message, String key) {
+        Session session = sessions.get(key);
+        List<String> replies;
+        try {
+            replies = conversation.handle(message, session);
+        } catch (RuntimeException e) {
+            LOG.error("pipeline.conversation_failed", "error", SafeLog.kind(e));
+            replies = List.of(messages.get(session.lang(), "try_again"));
+        }
+        store.complete(journalId, message, replies);
+        delivery.wake();
+    }
+
+    /** Waits until everything accepted has been answered and handed to the transport. */
+    public boolean awaitQuiet(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (System.nanoTime() < deadline) {
+            if (dispatcher.awaitIdle(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    && store.due(1).isEmpty() && store.pending().isEmpty()) {
+                return true;
+            }
+            delivery.wake();
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    private static byte[] idempotencyKey(String purpose, InboundMessage m) {
+        byte[] sender = m.sender().getBytes(StandardCharsets.UTF_8);
+        byte[] p = purpose.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(p.length + sender.length + Long.BYTES).put(p).put(sender).putLong(m.timestamp()).array();
+    }
+}

@@ -1,0 +1,157 @@
+package org.dari.knowledge;
+
+import org.dari.log.SafeLog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The knowledge base as the bot serves it: loaded from {@code seeds/}, searched
+ * with the word lists in {@code i18n/}, and reloaded when the files change. An
+ * invalid change is refused (the administrator is told why) and the previous
+ * content keeps serving.
+ */
+public final class KnowledgeService implements AutoCloseable {
+    private static final SafeLog LOG = SafeLog.of(KnowledgeService.class);
+
+    /** Where the knowledge files are. */
+    public record Paths(Path seeds, Path i18n) {
+        public Path synonyms(Lang lang) {
+            return i18n.resolve("synonyms-" + lang.code() + ".txt");
+        }
+
+        public Path userDictionary() {
+            return i18n.resolve("nori-userdict-ko.txt");
+        }
+
+        public Path menuPhrases() {
+            return i18n.resolve("menu-phrases.txt");
+        }
+
+        public Path outOfScope() {
+            return i18n.resolve("out-of-scope.txt");
+        }
+    }
+
+    /** One consistent generation of content and the search built on it. */
+    public record Snapshot(KnowledgeBase kb, Answerer answerer, Retriever retriever, long fingerprint) {
+    }
+
+    private final Paths paths;
+    private final Clock clock;
+    private final Thresholds thresholds;
+    private final Retriever.Weights weights;
+    private final Consumer<String> adminNotices;
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+
+    /** Loads the content; throws {@link InvalidKnowledgeException} when it is not valid. */
+    public KnowledgeService(Paths paths, Clock clock, Thresholds thresholds, Retriever.Weights weights,
+                            Consumer<String> adminNotices) {
+        this.paths = paths;
+        this.clock = clock;
+        this.thresholds = thresholds;
+        this.weights = weights;
+        this.adminNotices = adminNotices;
+        current.set(build(fingerprint()));
+    }
+
+    public Snapshot snapshot() {
+        return current.get();
+    }
+
+    public Decision decide(String question, Lang lang) {
+        return current.get().answerer().decide(question, lang);
+    }
+
+    /**
+     * Reloads if any file changed since the last load. Returns true when new
+     * content is now serving.
+     */
+    public boolean reloadIfChanged() {
+        long fp = fingerprint();
+        Snapshot old = current.get();
+        if (fp == old.fingerprint()) return false;
+        try {
+            Snapshot fresh = build(fp);
+            current.set(fresh);
+            old.retriever().close();
+            LOG.info("knowledge.reloaded", "entries", fresh.kb().size());
+            return true;
+        } catch (InvalidKnowledgeException e) {
+            // remember the fingerprint so the same broken files are reported once
+            current.set(new Snapshot(old.kb(), old.answerer(), old.retriever(), fp));
+            LOG.warn("knowledge.reload_refused", "errors", e.issues().size());
+            adminNotices.accept("knowledge base change refused; still serving the previous content:");
+            e.issues().forEach(i -> adminNotices.accept("  " + i));
+            return false;
+        }
+    }
+
+    private Snapshot build(long fingerprint) {
+        SeedLoader.Result result = new SeedLoader(clock).load(paths.seeds());
+        if (!result.valid()) throw new InvalidKnowledgeException(result.errors());
+        try {
+            KnowledgeBase kb = result.knowledgeBase();
+            Map<Lang, Synonyms> synonyms = new EnumMap<>(Lang.class);
+            for (Lang lang : Lang.values()) {
+                Path f = paths.synonyms(lang);
+                synonyms.put(lang, Files.exists(f) ? Synonyms.load(f) : Synonyms.empty());
+            }
+            TextAnalyzers analyzers = new TextAnalyzers(TextAnalyzers.loadUserDictionary(paths.userDictionary()));
+            Retriever retriever = new Retriever(kb, analyzers, synonyms, weights);
+            Answerer answerer = new Answerer(retriever, thresholds,
+                    PhraseList.load(paths.menuPhrases()), PhraseList.load(paths.outOfScope()));
+            return new Snapshot(kb, answerer, retriever, fingerprint);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidKnowledgeException(List.of(new ValidationIssue(ValidationIssue.Severity.ERROR,
+                    paths.i18n().toString(), "", "word lists could not be loaded (" + e.getClass().getSimpleName() + ")")));
+        }
+    }
+
+    /** Changes when any seed or word-list file is added, removed, resized or touched. */
+    private long fingerprint() {
+        long fp = 17;
+        for (Path dir : List.of(paths.seeds(), paths.i18n())) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.sorted().toList()) {
+                    fp = fp * 31 + f.getFileName().toString().hashCode();
+                    fp = fp * 31 + Files.size(f);
+                    fp = fp * 31 + Files.getLastModifiedTime(f).toMillis();
+                }
+            } catch (IOException e) {
+                fp = fp * 31 + 1;
+            } catch (UncheckedIOException e) {
+                fp = fp * 31 + 2;
+            }
+        }
+        return fp;
+    }
+
+    @Override
+    public void close() {
+        current.get().retriever().close();
+    }
+
+    /** The content on disk is not valid; carries every error found. */
+    public static final class InvalidKnowledgeException extends RuntimeException {
+        private final List<ValidationIssue> issues;
+
+        public InvalidKnowledgeException(List<ValidationIssue> issues) {
+            super("knowledge base is not valid: " + issues.size() + " error(s)", null, false, false);
+            this.issues = List.copyOf(issues);
+        }
+
+        public List<ValidationIssue> issues() {
+            return issues;
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package org.dari.knowledge;
+
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.DisjunctionMaxQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.util.QueryBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds the entries that best fit a question. Each example phrasing, title,
+ * keyword list and answer is its own small document; an entry scores as its
+ * best document, weighted by kind (a question that resembles an example
+ * phrasing counts more than one that shares words with an answer).
+ */
+public final class Retriever implements AutoCloseable {
+    private static final int MAX_QUESTION_CHARS = 200;
+    private static final int TOP_DOCS = 400;
+
+    enum Kind { EXAMPLE, TITLE, KEYWORDS, ANSWER }
+
+    /** Tunable weights; defaults were set by measuring on the development questions. */
+    public record Weights(double word, double gram, double synonymWord, double synonymGram,
+                          double example, double title, double keywords, double answer, double secondDoc) {
+        public static Weights defaults() {
+            String tuning = System.getProperty("dari.weights");
+            if (tuning != null) {
+                double[] w = java.util.Arrays.stream(tuning.split(",")).mapToDouble(Double::parseDouble).toArray();
+                return new Weights(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
+            }
+            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 0.8);
+        }
+    }
+
+    public record Match(String id, double score, double coverage) {
+    }
+
+    private final TextAnalyzers analyzers;
+    private final Map<Lang, Synonyms> synonyms;
+    private final Weights weights;
+    private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
+    private final DirectoryReader reader;
+    private final IndexSearcher searcher;
+    private final Map<Lang, Map<String, Set<String>>> gramsByEntry = new EnumMap<>(Lang.class);
+    private final Map<Lang, Map<String, Integer>> gramDocFreq = new EnumMap<>(Lang.class);
+    private final int entryCount;
+
+    public Retriever(KnowledgeBase kb, TextAnalyzers analyzers, Map<Lang, Synonyms> synonyms, Weights weights) {
+        this.analyzers = analyzers;
+        this.synonyms = Map.copyOf(synonyms);
+        this.weights = weights;
+        this.entryCount = Math.max(1, kb.size());
+        try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzers.analyzer()))) {
+            for (Entry entry : kb.entries()) {
+                for (Lang lang : Lang.values()) {
+                    Entry.Text t = entry.text(lang);
+                    if (t == null) continue;
+                    Set<String> grams = new HashSet<>();
+                    for (String example : t.examples()) add(writer, entry.id(), lang, Kind.EXAMPLE, example, grams);
+                    add(writer, entry.id(), lang, Kind.TITLE, t.title(), grams);
+                    add(writer, entry.id(), lang, Kind.KEYWORDS, String.join(" , ", t.keywords()), grams);
+                    add(writer, entry.id(), lang, Kind.ANSWER, t.answer(), grams);
+                    add(writer, entry.id(), lang, Kind.ANSWER, t.more(), grams);
+                    gramsByEntry.computeIfAbsent(lang, l -> new HashMap<>()).put(entry.id(), grams);
+                    Map<String, Integer> df = gramDocFreq.computeIfAbsent(lang, l -> new HashMap<>());
+                    for (String g : grams) df.merge(g, 1, Integer::sum);
+                }
+            }
+            writer.commit();
+            this.reader = DirectoryReader.open(directory);
+            this.searcher = new IndexSearcher(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void add(IndexWriter writer, String id, Lang lang, Kind kind, String rawText, Set<String> grams)
+            throws IOException {
+        if (rawText == null || rawText.isBlank()) return;
+        String text = normalize(rawText, lang);
+        Document doc = new Document();
+        doc.add(new StringField("id", id, Field.Store.YES));
+        doc.add(new StringField("lang", lang.code(), Field.Store.NO));
+        doc.add(new StoredField("kind", kind.ordinal()));
+        doc.add(new TextField(wordField(lang), text, Field.Store.NO));
+        doc.add(new TextField(gramField(lang), text, Field.Store.NO));
+        writer.addDocument(doc);
+        if (kind != Kind.ANSWER) grams.addAll(analyzers.terms(gramField(lang), text));
+    }
+
+    /** Entries ranked for a question, best first. */
+    public List<Match> search(String question, Lang lang) {
+        String q = normalize(question.length() > MAX_QUESTION_CHARS ? question.substring(0, MAX_QUESTION_CHARS) : question, lang);
+        Synonyms syn = synonyms.getOrDefault(lang, Synonyms.empty());
+        String expansion = syn.expansion(q);
+        QueryBuilder builder = new QueryBuilder(analyzers.analyzer());
+        BooleanQuery.Builder query = new BooleanQuery.Builder();
+        addClause(query, builder.createBooleanQuery(wordField(lang), q), weights.word());
+        addClause(query, builder.createBooleanQuery(gramField(lang), q), weights.gram());
+        // Each synonym group counts once, by its best-matching word, however many variants it lists.
+        for (List<String> group : syn.expansionGroups(q)) {
+            List<Query> alternatives = new ArrayList<>();
+            for (String word : group) {
+                Query w = builder.createBooleanQuery(wordField(lang), word);
+                if (w != null) alternatives.add(w);
+                Query g = weights.synonymGram() > 0 ? builder.createBooleanQuery(gramField(lang), word) : null;
+                if (g != null) alternatives.add(new BoostQuery(g, (float) (weights.synonymGram() / Math.max(1e-9, weights.synonymWord()))));
+            }
+            if (!alternatives.isEmpty()) addClause(query, new DisjunctionMaxQuery(alternatives, 0.1f), weights.synonymWord());
+        }
+        query.add(new TermQuery(new Term("lang", lang.code())), BooleanClause.Occur.FILTER);
+        Map<String, List<Double>> docScores = new LinkedHashMap<>();
+        try {
+            StoredFields stored = searcher.storedFields();
+            for (ScoreDoc hit : searcher.search(query.build(), TOP_DOCS).scoreDocs) {
+                Document doc = stored.document(hit.doc);
+                double s = hit.score * kindWeight(Kind.values()[doc.getField("kind").numericValue().intValue()]);
+                docScores.computeIfAbsent(doc.get("id"), k -> new ArrayList<>()).add(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> queryGrams = analyzers.terms(gramField(lang), q + " " + expansion);
+        List<Match> matches = new ArrayList<>();
+        docScores.forEach((id, scores) -> matches.add(new Match(id, decayingSum(scores), coverage(lang, id, queryGrams))));
+        matches.sort(Comparator.comparingDouble(Match::score).reversed());
+        return matches;
+    }
+
+    /** The best document counts fully, the next ones less and less: many weak matches do not outweigh one strong. */
+    private double decayingSum(List<Double> scores) {
+        scores.sort(Comparator.reverseOrder());
+        double total = 0;
+        double factor = 1;
+        for (double s : scores) {
+            total += factor * s;
+            factor *= weights.secondDoc();
+        }
+        return total;
+    }
+
+    /**
+     * How much of the question the entry's own words account for, each piece
+     * weighted by how rare it is across entries: a question about the weather
+     * shares only common endings with any entry and scores low.
+     */
+    private double coverage(Lang lang, String id, List<String> queryGrams) {
+        Set<String> grams = gramsByEntry.getOrDefault(lang, Map.of()).getOrDefault(id, Set.of());
+        Map<String, Integer> df = gramDocFreq.getOrDefault(lang, Map.of());
+        double total = 0;
+        double covered = 0;
+        for (String g : new HashSet<>(queryGrams)) {
+            double idf = Math.log(1 + entryCount / (df.getOrDefault(g, 0) + 0.5));
+            total += idf;
+            if (grams.contains(g)) covered += idf;
+        }
+        return total == 0 ? 0 : covered / total;
+    }
+
+    private double kindWeight(Kind kind) {
+        return switch (kind) {
+            case EXAMPLE -> weights.example();
+            case TITLE -> weights.title();
+            case KEYWORDS -> weights.keywords();
+            case ANSWER -> weights.answer();
+        };
+    }
+
+    private static void addClause(BooleanQuery.Builder query, Query clause, double boost) {
+        if (clause != null && boost > 0) query.add(new BoostQuery(clause, (float) boost), BooleanClause.Occur.SHOULD);
+    }
+
+    static String normalize(String text, Lang lang) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        return lang == Lang.KO ? KoreanNormalizer.normalize(lower) : lower;
+    }
+
+    private static String wordField(Lang lang) {
+        return lang == Lang.KO ? TextAnalyzers.KO_WORD : TextAnalyzers.EN_WORD;
+    }
+
+    private static String gramField(Lang lang) {
+        return lang == Lang.KO ? TextAnalyzers.KO_GRAM : TextAnalyzers.EN_GRAM;
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+            directory.close();
+        } catch (IOException ignored) {
+            // in-memory index: nothing to recover
+        }
+    }
+}

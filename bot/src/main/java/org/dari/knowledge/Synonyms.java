@@ -1,0 +1,97 @@
+package org.dari.knowledge;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Groups of words that mean the same thing to the people who write to Dari
+ * (North and South Korean forms, English variants and misspellings). A question
+ * that contains any word of a group, even inside a run of words with no spaces,
+ * is searched with the other words of the group too.
+ *
+ * File format: one group per line, words separated by commas; '#' starts a comment.
+ */
+public final class Synonyms {
+    private final List<List<String>> groups;
+
+    public Synonyms(List<List<String>> groups) {
+        this.groups = groups.stream().map(List::copyOf).toList();
+    }
+
+    public static Synonyms empty() {
+        return new Synonyms(List.of());
+    }
+
+    public static Synonyms load(Path file) throws IOException {
+        List<List<String>> groups = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int hash = line.indexOf('#');
+            String content = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            if (content.isEmpty()) continue;
+            List<String> words = new ArrayList<>();
+            for (String w : content.split(",")) {
+                String word = normalizeKey(w);
+                if (!word.isEmpty()) words.add(word);
+            }
+            if (words.size() > 1) groups.add(words);
+        }
+        return new Synonyms(groups);
+    }
+
+    /** The groups a question touches, each with the words the question does not already contain. */
+    public List<List<String>> expansionGroups(String question) {
+        String q = normalizeKey(question);
+        String compact = q.replace(" ", "");
+        List<List<String>> out = new ArrayList<>();
+        for (List<String> group : groups) {
+            if (group.stream().noneMatch(w -> matches(q, compact, w))) continue;
+            List<String> missing = group.stream().filter(w -> !q.contains(w)).toList();
+            if (!missing.isEmpty()) out.add(missing);
+        }
+        return out;
+    }
+
+    /** The words to add to a question: the other members of every group it touches. */
+    public String expansion(String question) {
+        String q = normalizeKey(question);
+        String compact = q.replace(" ", "");
+        Set<String> added = new LinkedHashSet<>();
+        for (List<String> group : groups) {
+            boolean hit = false;
+            for (String word : group) {
+                if (matches(q, compact, word)) {
+                    hit = true;
+                    break;
+                }
+            }
+            if (!hit) continue;
+            for (String word : group) {
+                if (!q.contains(word)) added.add(word);
+            }
+        }
+        return String.join(" ", added);
+    }
+
+    private static boolean matches(String q, String compact, String word) {
+        if (isAsciiWord(word)) {
+            // English words match on word boundaries so "un" does not fire inside "fun".
+            return (" " + q.replaceAll("[^a-z0-9 ]", " ") + " ").contains(" " + word + " ");
+        }
+        return compact.contains(word.replace(" ", ""));
+    }
+
+    private static boolean isAsciiWord(String word) {
+        return word.chars().allMatch(c -> c < 128);
+    }
+
+    static String normalizeKey(String s) {
+        return KoreanNormalizer.normalize(s.toLowerCase(Locale.ROOT)).replaceAll("\\s+", " ").strip();
+    }
+}
