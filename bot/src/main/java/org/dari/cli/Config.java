@@ -58,8 +58,10 @@ public record Config(
     public record Knowledge(@JsonProperty("seeds_dir") String seedsDir,
                             @JsonProperty("i18n_dir") String i18nDir,
                             @JsonProperty("reload_seconds") Integer reloadSeconds,
-                            @JsonProperty("decline_coverage") Double declineCoverage,
-                            @JsonProperty("answer_coverage") Double answerCoverage,
+                            @JsonProperty("ko_decline_score") Double koDecline,
+                            @JsonProperty("ko_answer_score") Double koAnswer,
+                            @JsonProperty("en_decline_score") Double enDecline,
+                            @JsonProperty("en_answer_score") Double enAnswer,
                             @JsonProperty("max_runner_up_ratio") Double maxRunnerUpRatio) {
     }
 
@@ -141,7 +143,7 @@ public record Config(
         Retention r = retention == null ? new Retention(null, null, null, null, null) : retention;
         DispatcherSettings d = dispatcher == null ? new DispatcherSettings(null, null) : dispatcher;
         RateLimit rl = rateLimit == null ? new RateLimit(null, null) : rateLimit;
-        Knowledge kn = knowledge == null ? new Knowledge(null, null, null, null, null, null) : knowledge;
+        Knowledge kn = knowledge == null ? new Knowledge(null, null, null, null, null, null, null, null) : knowledge;
         String data = or(dataDir, "./data");
         var t = org.dari.knowledge.Thresholds.defaults();
         return new Config(data,
@@ -153,7 +155,8 @@ public record Config(
                 new DispatcherSettings(or(d.threads(), 8), or(d.maxPending(), 1000)),
                 new RateLimit(or(rl.burst(), 12), or(rl.perMinute(), 20)),
                 new Knowledge(or(kn.seedsDir(), "seeds"), or(kn.i18nDir(), "i18n"), or(kn.reloadSeconds(), 5),
-                        or(kn.declineCoverage(), t.declineCoverage()), or(kn.answerCoverage(), t.answerCoverage()),
+                        or(kn.koDecline(), t.koDecline()), or(kn.koAnswer(), t.koAnswer()),
+                        or(kn.enDecline(), t.enDecline()), or(kn.enAnswer(), t.enAnswer()),
                         or(kn.maxRunnerUpRatio(), t.maxRunnerUpRatio())));
     }
 
@@ -195,8 +198,8 @@ public record Config(
     }
 
     public org.dari.knowledge.Thresholds thresholds() {
-        return new org.dari.knowledge.Thresholds(knowledge.declineCoverage(), knowledge.answerCoverage(),
-                knowledge.maxRunnerUpRatio());
+        return new org.dari.knowledge.Thresholds(knowledge.koDecline(), knowledge.koAnswer(),
+                knowledge.enDecline(), knowledge.enAnswer(), knowledge.maxRunnerUpRatio());
     }
 
     public org.dari.conversation.PrivacyFacts privacyFacts() {

@@ -4,6 +4,7 @@ import org.dari.knowledge.Decision;
 import org.dari.knowledge.KnowledgeService;
 import org.dari.knowledge.Lang;
 import org.dari.knowledge.Retriever;
+import org.dari.knowledge.Thresholds;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -97,52 +98,66 @@ final class KbEvaluation {
      * failing to decline, then top-1 misses.
      */
     String tune(List<Question> questions) {
-        List<Outcome> ranked = new ArrayList<>();
-        for (Question q : questions) ranked.add(new Outcome(q, knowledge.decide(q.text(), q.lang()), 0));
-        // Re-decide from the recorded matches for each threshold set, without searching again.
-        double bestScore = -1e9;
-        String best = "";
-        for (double decline = 0.10; decline <= 0.60; decline += 0.025) {
-            for (double answer = decline; answer <= 0.95; answer += 0.025) {
-                for (double ratio = 0.5; ratio <= 1.0; ratio += 0.05) {
-                    int top1 = 0, declined = 0, wrong = 0, topics = 0, nones = 0, answered = 0;
-                    for (Outcome o : ranked) {
-                        Decision d = o.decision();
-                        if (o.question().isMenu() || d.kind() == Decision.Kind.MENU) continue;
-                        List<Retriever.Match> m = d.matches();
-                        Decision.Kind kind;
-                        if (d.reason() == Decision.Reason.OUT_OF_SCOPE || m.isEmpty() || m.get(0).coverage() < decline) {
-                            kind = Decision.Kind.DECLINE;
-                        } else {
-                            double r = m.size() > 1 ? m.get(1).score() / m.get(0).score() : 0;
-                            kind = m.get(0).coverage() >= answer && r <= ratio ? Decision.Kind.ANSWER : Decision.Kind.SUGGEST;
+        // Search once; re-decide from the recorded rankings for every threshold set.
+        List<Question> scored = new ArrayList<>();
+        List<List<Retriever.Match>> rankings = new ArrayList<>();
+        for (Question q : questions) {
+            Decision d = knowledge.decide(q.text(), q.lang());
+            if (q.isMenu() || d.reason() != Decision.Reason.CONFIDENT && d.reason() != Decision.Reason.UNSURE
+                    && d.reason() != Decision.Reason.NO_MATCH) {
+                continue; // menu, priority and out-of-scope decisions do not depend on thresholds
+            }
+            scored.add(q);
+            rankings.add(knowledge.snapshot().retriever().search(q.text(), q.lang()));
+        }
+        StringBuilder out = new StringBuilder();
+        double[] best = new double[Lang.values().length * 2 + 1];
+        for (Lang lang : Lang.values()) {
+            double bestScore = -1e9;
+            String line = "";
+            for (double decline = 0; decline <= 120; decline += 1) {
+                for (double answer = decline; answer <= 250; answer += 5) {
+                    for (int r = 10; r <= 20; r++) {
+                        double ratio = r / 20.0;
+                        Thresholds t = new Thresholds(decline, answer, decline, answer, ratio);
+                        int top1 = 0, declined = 0, wrong = 0, topics = 0, nones = 0, answered = 0;
+                        for (int i = 0; i < scored.size(); i++) {
+                            Question q = scored.get(i);
+                            if (q.lang() != lang) continue;
+                            List<Retriever.Match> ranking = rankings.get(i);
+                            Decision.Kind kind = t.decide(lang, ranking);
+                            String first = ranking.stream().filter(m -> !m.offTopic()).map(Retriever.Match::id).findFirst().orElse("-");
+                            boolean hit = q.expected().contains(first);
+                            if (q.isNone()) {
+                                nones++;
+                                if (kind == Decision.Kind.DECLINE) declined++;
+                                if (kind == Decision.Kind.ANSWER) wrong++;
+                            } else {
+                                topics++;
+                                if (kind != Decision.Kind.DECLINE && hit) top1++;
+                                if (kind == Decision.Kind.ANSWER && !hit) wrong++;
+                                if (kind == Decision.Kind.ANSWER) answered++;
+                            }
                         }
-                        boolean hit = !m.isEmpty() && o.question().expected().contains(m.get(0).id());
-                        if (o.question().isNone()) {
-                            nones++;
-                            if (kind == Decision.Kind.DECLINE) declined++;
-                            if (kind == Decision.Kind.ANSWER) wrong++;
-                        } else {
-                            topics++;
-                            if (kind != Decision.Kind.DECLINE && hit) top1++;
-                            if (kind == Decision.Kind.ANSWER && !hit) wrong++;
-                            if (kind == Decision.Kind.ANSWER) answered++;
+                        // the targets are constraints: decline at least 90% of off-topic questions and keep
+                        // confident-but-wrong at most 3%; within them, most top-1 hits, then most direct answers
+                        boolean withinTargets = declined >= 0.9 * nones && wrong <= 0.03 * (topics + nones);
+                        double score = (withinTargets ? 0 : -10) + 1.0 * top1 / Math.max(1, topics)
+                                + 0.2 * declined / Math.max(1, nones) - 1.0 * wrong / Math.max(1, topics + nones)
+                                + 0.01 * answered / Math.max(1, topics);
+                        if (score > bestScore + 1e-9) {
+                            bestScore = score;
+                            line = String.format(Locale.ROOT, "%s: decline %.0f, answer %.0f, runner-up ratio %.2f"
+                                            + " (on thresholded questions: top-1 %.1f%%, NONE declined %.1f%%, confident-but-wrong %d, answered %d of %d)%n",
+                                    lang.code(), decline, answer, ratio, 100.0 * top1 / Math.max(1, topics),
+                                    100.0 * declined / Math.max(1, nones), wrong, answered, topics);
                         }
-                    }
-                    double score = 1.0 * top1 / Math.max(1, topics) + 1.0 * declined / Math.max(1, nones)
-                            - 4.0 * wrong / Math.max(1, topics + nones) + 0.05 * answered / Math.max(1, topics);
-                    if (score > bestScore) {
-                        bestScore = score;
-                        best = String.format(Locale.ROOT,
-                                "decline_coverage: %.3f%nanswer_coverage: %.3f%nmax_runner_up_ratio: %.2f%n"
-                                        + "(top-1 %.1f%%, NONE declined %.1f%%, confident-but-wrong %d, answered %d of %d)%n",
-                                decline, answer, ratio, 100.0 * top1 / Math.max(1, topics), 100.0 * declined / Math.max(1, nones),
-                                wrong, answered, topics);
                     }
                 }
             }
+            out.append(line);
         }
-        return best;
+        return out.toString();
     }
 
     record Report(List<Outcome> outcomes) {

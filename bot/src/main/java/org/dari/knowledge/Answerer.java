@@ -1,6 +1,9 @@
 package org.dari.knowledge;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Turns a question into one decision: answer, suggest, decline or menu. */
 public final class Answerer {
@@ -10,12 +13,18 @@ public final class Answerer {
     private final Thresholds thresholds;
     private final PhraseList menuPhrases;
     private final PhraseList outOfScope;
+    private final Map<String, PhraseList> priorityRoutes;
 
-    public Answerer(Retriever retriever, Thresholds thresholds, PhraseList menuPhrases, PhraseList outOfScope) {
+    /**
+     * @param priorityRoutes entry id → phrases that must reach that entry at once (danger right now)
+     */
+    public Answerer(Retriever retriever, Thresholds thresholds, PhraseList menuPhrases, PhraseList outOfScope,
+                    Map<String, PhraseList> priorityRoutes) {
         this.retriever = retriever;
         this.thresholds = thresholds;
         this.menuPhrases = menuPhrases;
         this.outOfScope = outOfScope;
+        this.priorityRoutes = new LinkedHashMap<>(priorityRoutes);
     }
 
     public Decision decide(String question, Lang lang) {
@@ -24,18 +33,22 @@ public final class Answerer {
             return new Decision(Decision.Kind.MENU, lang, List.of(), Decision.Reason.GREETING);
         }
         List<Retriever.Match> ranked = retriever.search(q, lang);
-        List<Retriever.Match> top = ranked.subList(0, Math.min(MAX_SUGGESTIONS, ranked.size()));
+        List<Retriever.Match> top = ranked.stream().filter(m -> !m.offTopic()).limit(MAX_SUGGESTIONS).toList();
+        for (var route : priorityRoutes.entrySet()) {
+            if (route.getValue().matches(q)) {
+                List<Retriever.Match> routed = new ArrayList<>();
+                routed.add(new Retriever.Match(route.getKey(), Double.MAX_VALUE, 1.0));
+                top.stream().filter(m -> !m.id().equals(route.getKey())).limit(MAX_SUGGESTIONS - 1).forEach(routed::add);
+                return new Decision(Decision.Kind.ANSWER, lang, routed, Decision.Reason.PRIORITY);
+            }
+        }
         if (outOfScope.matches(q)) {
             return new Decision(Decision.Kind.DECLINE, lang, top, Decision.Reason.OUT_OF_SCOPE);
         }
-        if (top.isEmpty() || top.get(0).coverage() < thresholds.declineCoverage()) {
-            return new Decision(Decision.Kind.DECLINE, lang, top, Decision.Reason.NO_MATCH);
-        }
-        Retriever.Match best = top.get(0);
-        double ratio = top.size() > 1 ? top.get(1).score() / best.score() : 0;
-        if (best.coverage() >= thresholds.answerCoverage() && ratio <= thresholds.maxRunnerUpRatio()) {
-            return new Decision(Decision.Kind.ANSWER, lang, top, Decision.Reason.CONFIDENT);
-        }
-        return new Decision(Decision.Kind.SUGGEST, lang, top, Decision.Reason.UNSURE);
+        return switch (thresholds.decide(lang, ranked)) {
+            case DECLINE -> new Decision(Decision.Kind.DECLINE, lang, top, Decision.Reason.NO_MATCH);
+            case ANSWER -> new Decision(Decision.Kind.ANSWER, lang, top, Decision.Reason.CONFIDENT);
+            default -> new Decision(Decision.Kind.SUGGEST, lang, top, Decision.Reason.UNSURE);
+        };
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 public record Decision(Kind kind, Lang lang, List<Retriever.Match> matches, Reason reason) {
     public enum Kind { ANSWER, SUGGEST, DECLINE, MENU }
 
-    public enum Reason { CONFIDENT, UNSURE, NO_MATCH, OUT_OF_SCOPE, GREETING }
+    public enum Reason { CONFIDENT, PRIORITY, UNSURE, NO_MATCH, OUT_OF_SCOPE, GREETING }
 
     public Decision {
         matches = List.copyOf(matches);

@@ -1,5 +1,8 @@
 package org.dari.knowledge;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.dari.log.SafeLog;
 
 import java.io.IOException;
@@ -40,11 +43,21 @@ public final class KnowledgeService implements AutoCloseable {
         public Path outOfScope() {
             return i18n.resolve("out-of-scope.txt");
         }
+
+        public Path offTopic() {
+            return i18n.resolve("off-topic.yaml");
+        }
+
+        public Path priorityRoutes() {
+            return i18n.resolve("priority-routes.yaml");
+        }
     }
 
     /** One consistent generation of content and the search built on it. */
     public record Snapshot(KnowledgeBase kb, Answerer answerer, Retriever retriever, long fingerprint) {
     }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Paths paths;
     private final Clock clock;
@@ -107,14 +120,48 @@ public final class KnowledgeService implements AutoCloseable {
                 synonyms.put(lang, Files.exists(f) ? Synonyms.load(f) : Synonyms.empty());
             }
             TextAnalyzers analyzers = new TextAnalyzers(TextAnalyzers.loadUserDictionary(paths.userDictionary()));
-            Retriever retriever = new Retriever(kb, analyzers, synonyms, weights);
+            Retriever retriever = new Retriever(kb, offTopic(), analyzers, synonyms, weights);
+            Map<String, PhraseList> routes = priorityRoutes(kb);
             Answerer answerer = new Answerer(retriever, thresholds,
-                    PhraseList.load(paths.menuPhrases()), PhraseList.load(paths.outOfScope()));
+                    PhraseList.load(paths.menuPhrases()), PhraseList.load(paths.outOfScope()), routes);
             return new Snapshot(kb, answerer, retriever, fingerprint);
         } catch (IOException | RuntimeException e) {
             throw new InvalidKnowledgeException(List.of(new ValidationIssue(ValidationIssue.Severity.ERROR,
                     paths.i18n().toString(), "", "word lists could not be loaded (" + e.getClass().getSimpleName() + ")")));
         }
+    }
+
+    private Map<String, Map<Lang, List<String>>> offTopic() throws IOException {
+        Map<String, Map<Lang, List<String>>> out = new java.util.LinkedHashMap<>();
+        if (!Files.exists(paths.offTopic())) return out;
+        JsonNode root = YAML.readTree(paths.offTopic().toFile());
+        root.fields().forEachRemaining(kind -> {
+            Map<Lang, List<String>> byLang = new EnumMap<>(Lang.class);
+            for (Lang lang : Lang.values()) byLang.put(lang, strings(kind.getValue().get(lang.code())));
+            out.put(kind.getKey(), byLang);
+        });
+        return out;
+    }
+
+    private Map<String, PhraseList> priorityRoutes(KnowledgeBase kb) throws IOException {
+        Map<String, PhraseList> out = new java.util.LinkedHashMap<>();
+        if (!Files.exists(paths.priorityRoutes())) return out;
+        JsonNode root = YAML.readTree(paths.priorityRoutes().toFile());
+        var it = root.fields();
+        while (it.hasNext()) {
+            var route = it.next();
+            if (kb.entry(route.getKey()).isEmpty()) {
+                throw new IOException("priority-routes.yaml names no entry '" + route.getKey() + "'");
+            }
+            out.put(route.getKey(), PhraseList.ofPatterns(strings(route.getValue())));
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> out = new java.util.ArrayList<>();
+        if (node != null && node.isArray()) node.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     /** Changes when any seed or word-list file is added, removed, resized or touched. */

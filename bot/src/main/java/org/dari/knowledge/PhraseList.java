@@ -38,12 +38,22 @@ public final class PhraseList {
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#")) continue;
             if (l.startsWith("re:")) {
-                patterns.add(Pattern.compile(l.substring(3).strip(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+                patterns.add(compile(l.substring(3).strip()));
             } else {
                 exact.add(squash(l));
             }
         }
         return new PhraseList(exact, patterns);
+    }
+
+    /** Patterns only, as listed under one key of a YAML file. */
+    public static PhraseList ofPatterns(List<String> regexes) {
+        return new PhraseList(Set.of(), regexes.stream().map(PhraseList::compile).toList());
+    }
+
+    private static Pattern compile(String regex) {
+        // the text is normalized before matching, so the pattern is too
+        return Pattern.compile(KoreanNormalizer.normalize(regex), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
     public boolean matches(String text) {

@@ -59,7 +59,13 @@ public final class Retriever implements AutoCloseable {
     }
 
     public record Match(String id, double score, double coverage) {
+        /** A kind of question the knowledge base has no answer for (see i18n/off-topic.yaml). */
+        public boolean offTopic() {
+            return id.startsWith(OFF_TOPIC_PREFIX);
+        }
     }
+
+    public static final String OFF_TOPIC_PREFIX = "~off-topic/";
 
     private final TextAnalyzers analyzers;
     private final Map<Lang, Synonyms> synonyms;
@@ -72,6 +78,14 @@ public final class Retriever implements AutoCloseable {
     private final int entryCount;
 
     public Retriever(KnowledgeBase kb, TextAnalyzers analyzers, Map<Lang, Synonyms> synonyms, Weights weights) {
+        this(kb, Map.of(), analyzers, synonyms, weights);
+    }
+
+    /**
+     * @param offTopic kinds of questions without an answer, by name, with example phrasings per language
+     */
+    public Retriever(KnowledgeBase kb, Map<String, Map<Lang, List<String>>> offTopic, TextAnalyzers analyzers,
+                     Map<Lang, Synonyms> synonyms, Weights weights) {
         this.analyzers = analyzers;
         this.synonyms = Map.copyOf(synonyms);
         this.weights = weights;
@@ -90,6 +104,13 @@ public final class Retriever implements AutoCloseable {
                     gramsByEntry.computeIfAbsent(lang, l -> new HashMap<>()).put(entry.id(), grams);
                     Map<String, Integer> df = gramDocFreq.computeIfAbsent(lang, l -> new HashMap<>());
                     for (String g : grams) df.merge(g, 1, Integer::sum);
+                }
+            }
+            for (var kind : offTopic.entrySet()) {
+                for (var byLang : kind.getValue().entrySet()) {
+                    for (String example : byLang.getValue()) {
+                        add(writer, OFF_TOPIC_PREFIX + kind.getKey(), byLang.getKey(), Kind.EXAMPLE, example, new HashSet<>());
+                    }
                 }
             }
             writer.commit();

@@ -1,24 +1,45 @@
 package org.dari.knowledge;
 
 /**
- * When to answer, offer choices or decline. Defaults were tuned with
- * {@code dari kb eval} on the development questions (see README).
+ * When to answer, offer choices or decline, per language (Korean and English
+ * questions are scored on different fields, so their scores differ in scale).
+ * Defaults were tuned with {@code dari kb eval --tune} on the development
+ * questions; re-tune after large content changes.
  *
- * @param declineCoverage below this share of the question explained by the best entry: decline
- * @param answerCoverage  at or above this, and clear of the runner-up: answer
+ * @param koDecline  a Korean question whose best entry scores below this is declined
+ * @param koAnswer   at or above this, and clear of the runner-up, it is answered outright
+ * @param enDecline  the same for English
+ * @param enAnswer   the same for English
  * @param maxRunnerUpRatio the runner-up's score over the best's must be at most this to answer
  */
-public record Thresholds(double declineCoverage, double answerCoverage, double maxRunnerUpRatio) {
+public record Thresholds(double koDecline, double koAnswer, double enDecline, double enAnswer, double maxRunnerUpRatio) {
     public static Thresholds defaults() {
-        return new Thresholds(0.35, 0.55, 0.80);
+        return new Thresholds(20, 40, 40, 80, 0.75);
     }
 
     public Thresholds {
-        if (declineCoverage < 0 || answerCoverage > 1 || declineCoverage > answerCoverage) {
-            throw new IllegalArgumentException("thresholds must satisfy 0 <= decline <= answer <= 1");
+        if (koDecline < 0 || enDecline < 0 || koDecline > koAnswer || enDecline > enAnswer) {
+            throw new IllegalArgumentException("need 0 <= decline <= answer in each language");
         }
         if (maxRunnerUpRatio <= 0 || maxRunnerUpRatio > 1) {
             throw new IllegalArgumentException("runner-up ratio must be in (0, 1]");
         }
+    }
+
+    public double decline(Lang lang) {
+        return lang == Lang.KO ? koDecline : enDecline;
+    }
+
+    public double answer(Lang lang) {
+        return lang == Lang.KO ? koAnswer : enAnswer;
+    }
+
+    /** The decision these thresholds give for a ranking (best first, off-topic kinds included). */
+    public Decision.Kind decide(Lang lang, java.util.List<Retriever.Match> ranked) {
+        if (ranked.isEmpty() || ranked.get(0).offTopic()) return Decision.Kind.DECLINE;
+        Retriever.Match best = ranked.get(0);
+        if (best.score() < decline(lang)) return Decision.Kind.DECLINE;
+        double ratio = ranked.size() > 1 ? ranked.get(1).score() / best.score() : 0;
+        return best.score() >= answer(lang) && ratio <= maxRunnerUpRatio ? Decision.Kind.ANSWER : Decision.Kind.SUGGEST;
     }
 }
