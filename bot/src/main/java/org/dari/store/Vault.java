@@ -107,8 +107,9 @@ public final class Vault implements AutoCloseable {
         Vault vault = new Vault(dbFile, connection, keys, clock, retention);
         try {
             vault.configure();
+            vault.checkKey(); // before anything is written: a wrong key changes nothing
             vault.migrate();
-            vault.checkKey();
+            vault.createKeyCheck();
             vault.purgeExpired();
             return vault;
         } catch (SQLException e) {
@@ -304,7 +305,12 @@ public final class Vault implements AutoCloseable {
         exec("PRAGMA locking_mode = EXCLUSIVE");
         exec("PRAGMA secure_delete = ON");
         exec("PRAGMA temp_store = MEMORY");
-        exec("PRAGMA auto_vacuum = FULL"); // before the first table exists
+        if (count("SELECT count(*) FROM sqlite_master") == 0) {
+            // only on a new database: it must precede the first table, and setting it again rewrites the header
+            exec("PRAGMA auto_vacuum = FULL");
+        } else if (count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") == 0) {
+            throw new VaultException(Problem.NOT_A_DATABASE, "an SQLite database, but not Dari's: " + dbFile);
+        }
         String mode = queryString("PRAGMA journal_mode = WAL");
         if (!"wal".equalsIgnoreCase(mode)) {
             throw new VaultException(Problem.STORAGE, "the database cannot use write-ahead logging: " + dbFile);
@@ -316,10 +322,6 @@ public final class Vault implements AutoCloseable {
     }
 
     private void migrate() throws SQLException {
-        boolean hasVersionTable = count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") == 1;
-        if (!hasVersionTable && count("SELECT count(*) FROM sqlite_master") > 0) {
-            throw new VaultException(Problem.NOT_A_DATABASE, "an SQLite database, but not Dari's: " + dbFile);
-        }
         int current = write(c -> {
             exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             int version = (int) count("SELECT coalesce(max(version), 0) FROM schema_version");
@@ -342,32 +344,36 @@ public final class Vault implements AutoCloseable {
         }
     }
 
-    private void checkKey() {
-        Sealer sealer = keys.sealer(KeyPurpose.KEY_CHECK);
+    /** Refuses a key that does not open the key-check row, if the database has one yet. */
+    private void checkKey() throws SQLException {
+        if (count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'key_check'") == 0) return;
+        byte[] sealed;
+        try (Statement s = connection.createStatement();
+             ResultSet r = s.executeQuery("SELECT sealed FROM key_check WHERE id = 1")) {
+            sealed = r.next() ? r.getBytes(1) : null;
+        }
+        if (sealed == null) return;
+        byte[] opened;
+        try {
+            opened = keys.sealer(KeyPurpose.KEY_CHECK).open(sealed, KEY_CHECK_TABLE);
+        } catch (VaultException e) {
+            opened = null;
+        }
+        if (!Arrays.equals(opened, KEY_CHECK_CONSTANT)) {
+            throw new VaultException(Problem.WRONG_KEY, VaultException.WRONG_KEY_MESSAGE);
+        }
+    }
+
+    /** Seals the known constant with this key when the database is new. */
+    private void createKeyCheck() {
         write(c -> {
-            byte[] sealed;
-            try (PreparedStatement s = c.prepareStatement("SELECT sealed FROM key_check WHERE id = 1");
-                 ResultSet r = s.executeQuery()) {
-                sealed = r.next() ? r.getBytes(1) : null;
-            }
-            if (sealed == null) {
-                long rows = 0;
-                for (String table : PERSON_TABLES) rows += count("SELECT count(*) FROM " + table);
-                if (rows > 0) throw new VaultException(Problem.NOT_A_DATABASE, "the key check is missing: " + dbFile);
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO key_check (id, sealed) VALUES (1, ?)")) {
-                    s.setBytes(1, sealer.seal(KEY_CHECK_CONSTANT, KEY_CHECK_TABLE));
-                    s.executeUpdate();
-                }
-                return null;
-            }
-            byte[] opened;
-            try {
-                opened = sealer.open(sealed, KEY_CHECK_TABLE);
-            } catch (VaultException e) {
-                opened = null;
-            }
-            if (!Arrays.equals(opened, KEY_CHECK_CONSTANT)) {
-                throw new VaultException(Problem.WRONG_KEY, VaultException.WRONG_KEY_MESSAGE);
+            if (count("SELECT count(*) FROM key_check") > 0) return null;
+            long rows = 0;
+            for (String table : PERSON_TABLES) rows += count("SELECT count(*) FROM " + table);
+            if (rows > 0) throw new VaultException(Problem.NOT_A_DATABASE, "the key check is missing: " + dbFile);
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO key_check (id, sealed) VALUES (1, ?)")) {
+                s.setBytes(1, keys.sealer(KeyPurpose.KEY_CHECK).seal(KEY_CHECK_CONSTANT, KEY_CHECK_TABLE));
+                s.executeUpdate();
             }
             return null;
         });

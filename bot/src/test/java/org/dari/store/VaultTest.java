@@ -65,6 +65,11 @@ class VaultTest {
             assertEquals("exclusive", vault.pragma("locking_mode"));
             assertEquals(Vault.MIGRATIONS.size(), vault.schemaVersion());
             assertEquals(Retention.DEFAULTS, vault.retention());
+            vault.journal().accept(ALICE, "hello", T1, false);
+            Path wal = data().resolve(Vault.DATABASE_FILE + "-wal");
+            assertTrue(Files.size(wal) > 0, "the accepted message is in the WAL");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(wal)));
+            assertFalse(Files.exists(data().resolve(Vault.DATABASE_FILE + "-shm")), "exclusive locking: no -shm");
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data())));
         assertEquals("rw-------", PosixFilePermissions.toString(
@@ -151,8 +156,11 @@ class VaultTest {
         try (Connection c = TestSupport.rawConnection(data()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE contacts (name TEXT)");
         }
+        byte[] before = Files.readAllBytes(data().resolve(Vault.DATABASE_FILE));
         VaultException e = assertThrows(VaultException.class, this::open);
         assertEquals(VaultException.Problem.NOT_A_DATABASE, e.problem());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(data().resolve(Vault.DATABASE_FILE))),
+                "someone else's database is left untouched");
     }
 
     @Test
