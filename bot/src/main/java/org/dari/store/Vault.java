@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -110,6 +111,7 @@ public final class Vault implements AutoCloseable {
             vault.checkKey(); // before anything is written: a wrong key changes nothing
             vault.migrate();
             vault.createKeyCheck();
+            vault.seedSequences();
             vault.purgeExpired();
             return vault;
         } catch (SQLException e) {
@@ -374,6 +376,26 @@ public final class Vault implements AutoCloseable {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO key_check (id, sealed) VALUES (1, ?)")) {
                 s.setBytes(1, keys.sealer(KeyPurpose.KEY_CHECK).seal(KEY_CHECK_CONSTANT, KEY_CHECK_TABLE));
                 s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Starts each table's AUTOINCREMENT counter at a random value below 2^40, so that a seized file
+     * does not tell how many messages were ever stored (AUTOINCREMENT stays: ids must never be reused).
+     */
+    private void seedSequences() {
+        SecureRandom random = new SecureRandom();
+        write(c -> {
+            for (String table : PERSON_TABLES) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO sqlite_sequence (name, seq)"
+                        + " SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)")) {
+                    s.setString(1, table);
+                    s.setLong(2, random.nextLong(1L << 40));
+                    s.setString(3, table);
+                    s.executeUpdate();
+                }
             }
             return null;
         });

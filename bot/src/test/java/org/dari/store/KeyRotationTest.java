@@ -67,7 +67,13 @@ class KeyRotationTest {
     @Test
     void afterRotationDataReadsWithTheNewKeyAndTheOldKeyOpensNothing() throws Exception {
         byte[] oldKey = writeData();
+        byte[] oldPseudonym;
+        try (MasterKey old = MasterKey.of(oldKey); KeyRing keys = new KeyRing(old)) {
+            oldPseudonym = keys.pseudonyms().of(BOB);
+        }
+        assertFalse(TestSupport.filesContaining(data(), oldPseudonym).isEmpty(), "control");
         KeyRotation.rotate(data(), keyFile());
+        assertEquals(List.of(), TestSupport.filesContaining(data(), oldPseudonym), "old pseudonyms are gone");
 
         assertFalse(Files.exists(KeyRotation.staged(keyFile())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile())));

@@ -80,6 +80,22 @@ class VaultTest {
     }
 
     @Test
+    void idsDoNotCountMessagesAndAreNeverReused() {
+        try (Vault vault = open()) {
+            long first = vault.journal().accept(ALICE, "one", T1, false);
+            vault.journal().complete(first, List.of());
+            long second = vault.journal().accept(ALICE, "two", T1 + 1, false);
+            assertTrue(second > first, "a completed id is never handed out again");
+            try (MasterKey otherMaster = MasterKey.generate(); KeyRing otherKeys = new KeyRing(otherMaster);
+                 Vault other = Vault.open(tmp.resolve("other"), otherKeys, clock, Retention.DEFAULTS)) {
+                long elsewhere = other.journal().accept(ALICE, "one", T1, false);
+                assertNotEquals(first, elsewhere, "counters start at a random value");
+                assertTrue(first > 1 || elsewhere > 1);
+            }
+        }
+    }
+
+    @Test
     void retentionDefaultsAreAsDocumented() {
         assertEquals(Duration.ofMinutes(30), Retention.DEFAULTS.sessionIdle());
         assertEquals(Duration.ofDays(7), Retention.DEFAULTS.journalMax());
@@ -445,7 +461,8 @@ class VaultTest {
             vault.journal().accept(BOB, "bob's text", T1, false);
         }
         try (Connection c = TestSupport.rawConnection(data()); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE journal SET payload = (SELECT payload FROM journal WHERE id = 1) WHERE id = 2");
+            assertEquals(1, s.executeUpdate("UPDATE journal SET payload = (SELECT payload FROM journal"
+                    + " WHERE id = (SELECT min(id) FROM journal)) WHERE id = (SELECT max(id) FROM journal)"));
         }
         try (Vault vault = open()) {
             assertEquals(List.of("alice's secret"), vault.journal().pending().stream().map(PendingInbound::text).toList());
