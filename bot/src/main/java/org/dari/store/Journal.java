@@ -1,0 +1,223 @@
+package org.dari.store;
+
+import org.dari.log.SafeLog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Inbound messages, kept from the moment they are accepted until their replies are in the outbox,
+ * so that a crash in between loses nothing. Obtained from {@link Vault#journal()}.
+ */
+public final class Journal {
+    static final String TABLE = "journal";
+    private static final SafeLog LOG = SafeLog.of(Journal.class);
+
+    private final Vault vault;
+
+    Journal(Vault vault) {
+        this.vault = vault;
+    }
+
+    /**
+     * Stores the message, sealed, and returns its id once the write is committed. The same sender
+     * and timestamp accepted again return the existing id.
+     */
+    public long accept(String sender, String text, long timestamp, boolean hadAttachments) {
+        Objects.requireNonNull(text, "text");
+        KeyRing keys = vault.keys();
+        byte[] person = keys.pseudonyms().of(sender);
+        byte[] dedup = dedupKey(keys, person, timestamp);
+        long now = vault.now();
+        long expires = now + vault.retention().journalMax().toMillis();
+        return vault.write(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM journal WHERE dedup = ?")) {
+                s.setBytes(1, dedup);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) return r.getLong(1);
+                }
+            }
+            byte[] sealed = seal(keys, new Entry(sender, text, timestamp, hadAttachments), person, dedup);
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO journal (person, dedup, payload, received_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                s.setBytes(1, person);
+                s.setBytes(2, dedup);
+                s.setBytes(3, sealed);
+                s.setLong(4, now);
+                s.setLong(5, expires);
+                s.executeUpdate();
+            }
+            return lastInsertId(c);
+        });
+    }
+
+    /**
+     * Every unanswered message, oldest first. A row that no longer decrypts is deleted and counted
+     * in the log; it never stops the listing.
+     */
+    public List<PendingInbound> pending() {
+        KeyRing keys = vault.keys();
+        List<PendingInbound> result = new ArrayList<>();
+        int quarantined = vault.write(c -> {
+            result.clear();
+            List<Long> unreadable = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT id, person, dedup, payload, received_at FROM journal ORDER BY received_at, id");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    long id = r.getLong(1);
+                    try {
+                        Entry e = open(keys, r.getBytes(2), r.getBytes(3), r.getBytes(4));
+                        result.add(new PendingInbound(id, e.sender(), e.text(), e.timestamp(), e.hadAttachments(),
+                                Instant.ofEpochMilli(r.getLong(5))));
+                    } catch (VaultException e) {
+                        unreadable.add(id);
+                    }
+                }
+            }
+            for (long id : unreadable) delete(c, id);
+            return unreadable.size();
+        });
+        if (quarantined > 0) {
+            LOG.warn("journal.unreadable.deleted", "rows", quarantined);
+            vault.checkpoint();
+        }
+        return result;
+    }
+
+    /**
+     * In one transaction: deletes the entry and queues one outbox message per reply to its sender.
+     * Completing an entry that is already gone does nothing and returns false; replies carry
+     * idempotency keys derived from (person, message timestamp, reply index), so they are never
+     * queued twice.
+     */
+    public boolean complete(long journalId, List<String> replyTexts) {
+        return finish(journalId, replyTexts, false) >= 0;
+    }
+
+    /**
+     * For an erase request: in one transaction erases every row about the entry's sender (this entry
+     * included) and queues the replies (the confirmation). Returns the rows erased, 0 if the entry
+     * was already gone.
+     */
+    public int completeAndForget(long journalId, List<String> replyTexts) {
+        return Math.max(0, finish(journalId, replyTexts, true));
+    }
+
+    private int finish(long journalId, List<String> replyTexts, boolean forget) {
+        List<String> replies = List.copyOf(replyTexts);
+        KeyRing keys = vault.keys();
+        int removed = vault.write(c -> {
+            Entry entry;
+            byte[] person;
+            try (PreparedStatement s = c.prepareStatement("SELECT person, dedup, payload FROM journal WHERE id = ?")) {
+                s.setLong(1, journalId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) return -1;
+                    person = r.getBytes(1);
+                    entry = open(keys, person, r.getBytes(2), r.getBytes(3));
+                }
+            }
+            int n;
+            if (forget) {
+                n = vault.erasePerson(c, person);
+            } else {
+                delete(c, journalId);
+                n = 1;
+            }
+            for (int i = 0; i < replies.size(); i++) {
+                vault.outbox().insert(c, entry.sender(), replies.get(i), Outbox.replySource(entry.timestamp(), i));
+            }
+            return n;
+        });
+        if (removed >= 0) vault.checkpoint();
+        return removed;
+    }
+
+    /** Re-seals every row under {@code to}; rows that do not open under {@code from} are deleted. */
+    int rekey(Connection c, KeyRing from, KeyRing to, int[] dropped) throws SQLException {
+        record Row(long id, byte[] person, byte[] dedup, byte[] payload) { }
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id, person, dedup, payload FROM journal");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) rows.add(new Row(r.getLong(1), r.getBytes(2), r.getBytes(3), r.getBytes(4)));
+        }
+        int resealed = 0;
+        for (Row row : rows) {
+            Entry entry;
+            try {
+                entry = open(from, row.person(), row.dedup(), row.payload());
+            } catch (VaultException e) {
+                delete(c, row.id());
+                dropped[0]++;
+                continue;
+            }
+            byte[] person = to.pseudonyms().of(entry.sender());
+            byte[] dedup = dedupKey(to, person, entry.timestamp());
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE journal SET person = ?, dedup = ?, payload = ? WHERE id = ?")) {
+                s.setBytes(1, person);
+                s.setBytes(2, dedup);
+                s.setBytes(3, seal(to, entry, person, dedup));
+                s.setLong(4, row.id());
+                s.executeUpdate();
+            }
+            resealed++;
+        }
+        return resealed;
+    }
+
+    private record Entry(String sender, String text, long timestamp, boolean hadAttachments) {
+        @Override
+        public String toString() {
+            return "Entry[redacted]";
+        }
+    }
+
+    private static byte[] dedupKey(KeyRing keys, byte[] person, long timestamp) {
+        return keys.index(KeyPurpose.JOURNAL).of(person, KeyedHash.longBytes(timestamp));
+    }
+
+    private static byte[] seal(KeyRing keys, Entry e, byte[] person, byte[] dedup) {
+        byte[] plain = new Payload.Writer().string(e.sender()).string(e.text()).number(e.timestamp())
+                .flag(e.hadAttachments()).toBytes();
+        try {
+            return keys.sealer(KeyPurpose.JOURNAL).seal(plain, TABLE, person, dedup);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    private static Entry open(KeyRing keys, byte[] person, byte[] dedup, byte[] sealed) {
+        byte[] plain = keys.sealer(KeyPurpose.JOURNAL).open(sealed, TABLE, person, dedup);
+        try {
+            Payload.Reader in = new Payload.Reader(plain);
+            Entry entry = new Entry(in.string(), in.string(), in.number(), in.flag());
+            in.end();
+            return entry;
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    private static void delete(Connection c, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM journal WHERE id = ?")) {
+            s.setLong(1, id);
+            s.executeUpdate();
+        }
+    }
+
+    static long lastInsertId(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT last_insert_rowid()"); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+}

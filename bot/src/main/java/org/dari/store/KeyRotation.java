@@ -1,0 +1,104 @@
+package org.dari.store;
+
+import org.dari.log.SafeLog;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Replaces the master key of a key-file vault (stop the bot first: the vault allows one process).
+ *
+ * <p>Steps, each durable before the next: (1) the new key is written to {@code <keyfile>.new};
+ * (2) every row is re-sealed and every pseudonym recomputed under the new key in one transaction;
+ * (3) the old key file is overwritten with zeros, fsynced and deleted; (4) {@code <keyfile>.new} is
+ * renamed to {@code <keyfile>}. A crash at any point leaves at most two keys, and
+ * {@link #loadKey} keeps the one that passes the database's key check and destroys the other.
+ */
+public final class KeyRotation {
+    private static final SafeLog LOG = SafeLog.of(KeyRotation.class);
+
+    private KeyRotation() {
+    }
+
+    public static void rotate(Path dataDir, Path keyFile) {
+        try (MasterKey current = loadKey(dataDir, keyFile); MasterKey next = MasterKey.generate()) {
+            stage(keyFile, next);
+            try {
+                reseal(dataDir, current, next);
+            } catch (RuntimeException e) {
+                KeyFile.destroy(staged(keyFile));
+                throw e;
+            }
+            promote(keyFile);
+        }
+        LOG.info("keys.rotated");
+    }
+
+    /**
+     * The key for {@code dataDir}: finishes or undoes an interrupted rotation, then loads the key
+     * file, creating it only if there is no database yet. Use this rather than {@link KeyFile}
+     * directly when opening a vault.
+     */
+    public static MasterKey loadKey(Path dataDir, Path keyFile) {
+        Path staged = staged(keyFile);
+        KeyFile.destroy(SecureFiles.sibling(keyFile, ".tmp"));
+        KeyFile.destroy(SecureFiles.sibling(staged, ".tmp"));
+        boolean database = Vault.exists(dataDir);
+        if (Files.exists(staged)) {
+            boolean stagedOpens;
+            try (MasterKey candidate = KeyFile.load(staged)) {
+                stagedOpens = database && opens(dataDir, candidate);
+            }
+            if (stagedOpens || !Files.exists(keyFile)) {
+                promote(keyFile);
+                LOG.info("keys.rotation.completed");
+            } else {
+                KeyFile.destroy(staged);
+                LOG.info("keys.rotation.undone");
+            }
+        }
+        if (database && !Files.exists(keyFile)) {
+            throw new VaultException(VaultException.Problem.KEY_FILE,
+                    "the key file of an existing database is missing: " + keyFile);
+        }
+        return KeyFile.loadOrCreate(keyFile);
+    }
+
+    static Path staged(Path keyFile) {
+        return SecureFiles.sibling(keyFile, ".new");
+    }
+
+    /** Step 1: the new key, durable, beside the old one. */
+    static void stage(Path keyFile, MasterKey next) {
+        KeyFile.write(staged(keyFile), next);
+    }
+
+    /** Step 2: one transaction that re-seals everything under the new key. */
+    static void reseal(Path dataDir, MasterKey current, MasterKey next) {
+        try (KeyRing from = new KeyRing(current); KeyRing to = new KeyRing(next);
+             Vault vault = Vault.open(dataDir, from, Clock.systemUTC(), Retention.DEFAULTS)) {
+            vault.rekey(to);
+        }
+    }
+
+    /** Steps 3 and 4: destroy the old key, move the new one into its place. */
+    static void promote(Path keyFile) {
+        KeyFile.destroy(keyFile);
+        try {
+            SecureFiles.moveAtomically(staged(keyFile), keyFile);
+        } catch (java.io.IOException e) {
+            throw new VaultException(VaultException.Problem.KEY_FILE, "new key file cannot be moved into place: " + keyFile, e);
+        }
+    }
+
+    private static boolean opens(Path dataDir, MasterKey key) {
+        try (KeyRing ring = new KeyRing(key);
+             Vault vault = Vault.open(dataDir, ring, Clock.systemUTC(), Retention.DEFAULTS)) {
+            return true;
+        } catch (VaultException e) {
+            if (e.problem() == VaultException.Problem.WRONG_KEY) return false;
+            throw e;
+        }
+    }
+}

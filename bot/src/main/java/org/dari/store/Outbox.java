@@ -1,0 +1,247 @@
+package org.dari.store;
+
+import org.dari.log.SafeLog;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Messages waiting to be sent, kept until delivered (then deleted) or expired. Each has an
+ * idempotency key, so queuing the same message twice keeps one. Obtained from {@link Vault#outbox()}.
+ */
+public final class Outbox {
+    static final String TABLE = "outbox";
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration MAX_RETRY = Duration.ofMinutes(15);
+
+    private static final SafeLog LOG = SafeLog.of(Outbox.class);
+    private static final byte[] REPLY = "reply".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXTERNAL = "external".getBytes(StandardCharsets.US_ASCII);
+
+    private final Vault vault;
+
+    Outbox(Vault vault) {
+        this.vault = vault;
+    }
+
+    /**
+     * Queues a message that is not the answer to a journal entry. The same recipient and
+     * idempotency key queued again return the existing id.
+     */
+    public long enqueue(String recipient, String text, byte[] idempotencyKey) {
+        Objects.requireNonNull(text, "text");
+        if (idempotencyKey == null || idempotencyKey.length == 0) {
+            throw new IllegalArgumentException("idempotency key is empty");
+        }
+        byte[] source = KeyedHash.lengthPrefixed(EXTERNAL, idempotencyKey);
+        return vault.write(c -> insert(c, recipient, text, source));
+    }
+
+    /**
+     * Messages whose next attempt is due, oldest first, at most {@code limit}. Only the oldest
+     * queued message of each recipient is returned, so one person's messages go out in order.
+     */
+    public List<OutboxItem> due(int limit) {
+        if (limit <= 0) return List.of();
+        KeyRing keys = vault.keys();
+        long now = vault.now();
+        List<OutboxItem> result = new ArrayList<>();
+        int unreadable = vault.write(c -> {
+            result.clear();
+            List<Long> bad = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT o.id, o.person, o.idem_key, o.payload, o.attempts, o.created_at FROM outbox o"
+                            + " WHERE o.next_attempt_at <= ?"
+                            + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.person = o.person AND p.id < o.id)"
+                            + " ORDER BY o.created_at, o.id LIMIT ?")) {
+                s.setLong(1, now);
+                s.setInt(2, limit);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        long id = r.getLong(1);
+                        try {
+                            Message m = open(keys, r.getBytes(2), r.getBytes(3), r.getBytes(4));
+                            result.add(new OutboxItem(id, m.recipient(), m.text(), r.getInt(5),
+                                    Instant.ofEpochMilli(r.getLong(6))));
+                        } catch (VaultException e) {
+                            bad.add(id);
+                        }
+                    }
+                }
+            }
+            for (long id : bad) delete(c, id);
+            return bad.size();
+        });
+        if (unreadable > 0) {
+            LOG.warn("outbox.unreadable.deleted", "rows", unreadable);
+            vault.checkpoint();
+        }
+        return result;
+    }
+
+    /** The message was sent: its row is erased. Returns false if it was already gone. */
+    public boolean delivered(long id) {
+        return erase(id);
+    }
+
+    /** The message can never be sent (e.g. the account is gone): its row is erased. */
+    public boolean dropUndeliverable(long id) {
+        boolean erased = erase(id);
+        if (erased) LOG.info("outbox.dropped");
+        return erased;
+    }
+
+    /** The send failed for now: try again after a backoff that doubles from 1 s up to 15 min, with jitter. */
+    public boolean retryLater(long id) {
+        long now = vault.now();
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        return vault.write(c -> {
+            int attempts;
+            try (PreparedStatement s = c.prepareStatement("SELECT attempts FROM outbox WHERE id = ?")) {
+                s.setLong(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) return false;
+                    attempts = r.getInt(1) + 1;
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?")) {
+                s.setInt(1, attempts);
+                s.setLong(2, now + backoff(attempts, jitter).toMillis());
+                s.setLong(3, id);
+                s.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /**
+     * The wait after the {@code attempts}-th failure: 1 s, 2 s, 4 s … capped at 15 min, less a
+     * random share of up to half ({@code jitter} in [0, 1)) so that retries do not arrive in step.
+     */
+    static Duration backoff(int attempts, double jitter) {
+        long full = FIRST_RETRY.toMillis() << Math.min(Math.max(attempts - 1, 0), 30);
+        long capped = Math.min(full, MAX_RETRY.toMillis());
+        return Duration.ofMillis(capped - (long) (capped / 2 * jitter));
+    }
+
+    /** What makes a reply unique: the message it answers (by timestamp) and its place among the replies. */
+    static byte[] replySource(long messageTimestamp, int index) {
+        return KeyedHash.lengthPrefixed(REPLY, KeyedHash.longBytes(messageTimestamp),
+                ByteBuffer.allocate(4).putInt(index).array());
+    }
+
+    /**
+     * Inserts within the caller's transaction. The idempotency key is HMAC(outbox index key,
+     * person || source); the source is sealed with the message so rotation can recompute the key.
+     */
+    long insert(Connection c, String recipient, String text, byte[] source) throws SQLException {
+        KeyRing keys = vault.keys();
+        byte[] person = keys.pseudonyms().of(recipient);
+        byte[] idem = keys.index(KeyPurpose.OUTBOX).of(person, source);
+        long now = vault.now();
+        try (PreparedStatement s = c.prepareStatement("INSERT OR IGNORE INTO outbox"
+                + " (person, idem_key, payload, attempts, next_attempt_at, created_at, expires_at)"
+                + " VALUES (?, ?, ?, 0, ?, ?, ?)")) {
+            s.setBytes(1, person);
+            s.setBytes(2, idem);
+            s.setBytes(3, seal(keys, new Message(recipient, text, source), person, idem));
+            s.setLong(4, now);
+            s.setLong(5, now);
+            s.setLong(6, now + vault.retention().outboxMax().toMillis());
+            if (s.executeUpdate() == 1) return Journal.lastInsertId(c);
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM outbox WHERE idem_key = ?")) {
+            s.setBytes(1, idem);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /** Re-seals every row under {@code to}; rows that do not open under {@code from} are deleted. */
+    int rekey(Connection c, KeyRing from, KeyRing to, int[] dropped) throws SQLException {
+        record Row(long id, byte[] person, byte[] idem, byte[] payload) { }
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id, person, idem_key, payload FROM outbox");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) rows.add(new Row(r.getLong(1), r.getBytes(2), r.getBytes(3), r.getBytes(4)));
+        }
+        int resealed = 0;
+        for (Row row : rows) {
+            Message m;
+            try {
+                m = open(from, row.person(), row.idem(), row.payload());
+            } catch (VaultException e) {
+                delete(c, row.id());
+                dropped[0]++;
+                continue;
+            }
+            byte[] person = to.pseudonyms().of(m.recipient());
+            byte[] idem = to.index(KeyPurpose.OUTBOX).of(person, m.source());
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE outbox SET person = ?, idem_key = ?, payload = ? WHERE id = ?")) {
+                s.setBytes(1, person);
+                s.setBytes(2, idem);
+                s.setBytes(3, seal(to, m, person, idem));
+                s.setLong(4, row.id());
+                s.executeUpdate();
+            }
+            resealed++;
+        }
+        return resealed;
+    }
+
+    private record Message(String recipient, String text, byte[] source) {
+        @Override
+        public String toString() {
+            return "Message[redacted]";
+        }
+    }
+
+    private boolean erase(long id) {
+        boolean erased = vault.write(c -> delete(c, id)) > 0;
+        if (erased) vault.checkpoint();
+        return erased;
+    }
+
+    private static int delete(Connection c, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM outbox WHERE id = ?")) {
+            s.setLong(1, id);
+            return s.executeUpdate();
+        }
+    }
+
+    private static byte[] seal(KeyRing keys, Message m, byte[] person, byte[] idem) {
+        byte[] plain = new Payload.Writer().string(m.recipient()).string(m.text()).bytes(m.source()).toBytes();
+        try {
+            return keys.sealer(KeyPurpose.OUTBOX).seal(plain, TABLE, person, idem);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    private static Message open(KeyRing keys, byte[] person, byte[] idem, byte[] sealed) {
+        byte[] plain = keys.sealer(KeyPurpose.OUTBOX).open(sealed, TABLE, person, idem);
+        try {
+            Payload.Reader in = new Payload.Reader(plain);
+            Message m = new Message(in.string(), in.string(), in.bytes());
+            in.end();
+            return m;
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.dari.store;
+
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.dari.store.VaultException.Problem;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+/**
+ * The master key derived from an operator's passphrase, so that no key lies on the disk.
+ *
+ * <p>Argon2id, version 0x13 (RFC 9106), with {@link #MEMORY_KIB} = 65536 KiB (64 MiB) of memory,
+ * {@link #ITERATIONS} = 3 passes and {@link #PARALLELISM} = 1 lane: the second recommended option of
+ * RFC 9106 section 4, about a second per guess on one core. The 16-byte random salt is not secret;
+ * it lives in {@link #SALT_FILE} next to the database so that precomputed guesses are useless.
+ * Changing any parameter, the salt or the passphrase yields a different key, which no longer opens
+ * the database.
+ */
+public final class PassphraseKey {
+    public static final int MEMORY_KIB = 64 * 1024;
+    public static final int ITERATIONS = 3;
+    public static final int PARALLELISM = 1;
+    public static final int SALT_LENGTH = 16;
+    public static final int MIN_PASSPHRASE_LENGTH = 12;
+    public static final String SALT_FILE = "dari.salt";
+
+    private PassphraseKey() {
+    }
+
+    /** Derives the key from the passphrase in the environment variable {@code variable} (e.g. DARI_PASSPHRASE). */
+    public static MasterKey fromEnvironment(String variable, Path dataDir) {
+        String value = System.getenv(variable);
+        if (value == null || value.isEmpty()) {
+            throw new VaultException(Problem.PASSPHRASE, "the passphrase variable is not set: " + variable);
+        }
+        char[] passphrase = value.toCharArray();
+        try {
+            return fromPassphrase(passphrase, dataDir);
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    /** Derives the key with the salt of {@code dataDir}, creating the salt on first use. */
+    public static MasterKey fromPassphrase(char[] passphrase, Path dataDir) {
+        if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+            throw new VaultException(Problem.PASSPHRASE,
+                    "the passphrase is too short (at least " + MIN_PASSPHRASE_LENGTH + " characters)");
+        }
+        return derive(passphrase, loadOrCreateSalt(dataDir.resolve(SALT_FILE)));
+    }
+
+    static MasterKey derive(char[] passphrase, byte[] salt) {
+        Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(MEMORY_KIB)
+                .withIterations(ITERATIONS)
+                .withParallelism(PARALLELISM)
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(parameters);
+        byte[] out = new byte[MasterKey.LENGTH];
+        try {
+            generator.generateBytes(passphrase, out);
+            return MasterKey.of(out);
+        } finally {
+            Arrays.fill(out, (byte) 0);
+        }
+    }
+
+    private static byte[] loadOrCreateSalt(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                byte[] salt = new byte[SALT_LENGTH];
+                new SecureRandom().nextBytes(salt);
+                SecureFiles.writeAtomically(file, salt);
+                return salt;
+            }
+            byte[] salt = Files.readAllBytes(file);
+            if (salt.length != SALT_LENGTH) {
+                throw new VaultException(Problem.KEY_FILE,
+                        "salt file has the wrong size (it holds exactly 16 bytes): " + file);
+            }
+            return salt;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new VaultException(Problem.KEY_FILE, "salt file cannot be read or written: " + file, e);
+        }
+    }
+}

@@ -1,0 +1,447 @@
+package org.dari.store;
+
+import org.dari.log.SafeLog;
+import org.dari.store.VaultException.Problem;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The encrypted SQLite store: an inbound {@link Journal} and an {@link Outbox}. A person appears
+ * only as a keyed pseudonym; every payload is sealed; every row about a person has an expiry.
+ *
+ * <p>Storage settings, chosen so that erased data leaves no copy on disk:
+ * <ul>
+ * <li>{@code secure_delete=ON}: SQLite overwrites deleted content with zeros.
+ * <li>{@code auto_vacuum=FULL}: freed pages are moved to the end and cut off at each commit. It
+ *     only takes effect if set before the first table is created.
+ * <li>{@code journal_mode=WAL}, not a rollback journal: a rollback journal copies the <em>old</em>
+ *     pages (the very data being deleted) into {@code -journal} and then merely unlinks it; the WAL
+ *     only ever receives <em>new</em> page images. Frames written earlier may still hold rows that
+ *     were since erased, so after every erase, purge and on close we run
+ *     {@code wal_checkpoint(TRUNCATE)}: the zeroed pages reach the main file and the WAL is cut to
+ *     zero length.
+ * <li>{@code locking_mode=EXCLUSIVE}: one process owns the file (a second bot or a key rotation on a
+ *     live database is refused), and no {@code -shm} file is made. {@code temp_store=MEMORY}: no
+ *     temporary files.
+ * <li>{@code synchronous=FULL}: a commit is on disk before the call returns (nothing is lost).
+ * </ul>
+ * All access goes through one connection, serialised on this object.
+ */
+public final class Vault implements AutoCloseable {
+    public static final String DATABASE_FILE = "dari.db";
+
+    /** Ordered forward migrations: schema version N is reached by applying steps 1..N. */
+    static final List<String> MIGRATIONS = List.of(
+            "CREATE TABLE key_check (id INTEGER PRIMARY KEY CHECK (id = 1), sealed BLOB NOT NULL)",
+            // AUTOINCREMENT: an id is never reused, so completing or delivering an id twice can never hit a newer row
+            "CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, person BLOB NOT NULL,"
+                    + " dedup BLOB NOT NULL UNIQUE, payload BLOB NOT NULL,"
+                    + " received_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+            "CREATE INDEX journal_person ON journal (person)",
+            "CREATE INDEX journal_expiry ON journal (expires_at)",
+            "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, person BLOB NOT NULL,"
+                    + " idem_key BLOB NOT NULL UNIQUE, payload BLOB NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                    + " next_attempt_at INTEGER NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+            "CREATE INDEX outbox_person ON outbox (person, id)",
+            "CREATE INDEX outbox_due ON outbox (next_attempt_at)",
+            "CREATE INDEX outbox_expiry ON outbox (expires_at)");
+
+    /** Every table with a {@code person} column; {@link #forget} erases from all of them. Referral tables go here. */
+    static final List<String> PERSON_TABLES = List.of(Journal.TABLE, Outbox.TABLE);
+    /** Every table with an {@code expires_at} column; {@link #purgeExpired} sweeps all of them. */
+    static final List<String> EXPIRING_TABLES = List.of(Journal.TABLE, Outbox.TABLE);
+
+    private static final SafeLog LOG = SafeLog.of(Vault.class);
+    private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY_CHECK_CONSTANT = "dari key check v1".getBytes(StandardCharsets.US_ASCII);
+    private static final String KEY_CHECK_TABLE = "key_check";
+
+    private final Path dbFile;
+    private final Connection connection;
+    private final KeyRing keys;
+    private final Clock clock;
+    private final Retention retention;
+    private final Journal journal;
+    private final Outbox outbox;
+    private boolean closed;
+
+    private Vault(Path dbFile, Connection connection, KeyRing keys, Clock clock, Retention retention) {
+        this.dbFile = dbFile;
+        this.connection = connection;
+        this.keys = keys;
+        this.clock = clock;
+        this.retention = retention;
+        this.journal = new Journal(this);
+        this.outbox = new Outbox(this);
+    }
+
+    /**
+     * Opens (or creates) the vault in {@code dataDir} and purges expired rows. The caller keeps
+     * ownership of {@code keys}.
+     */
+    public static Vault open(Path dataDir, KeyRing keys, Clock clock, Retention retention) {
+        Path dbFile = dataDir.resolve(DATABASE_FILE).toAbsolutePath();
+        prepareFile(dataDir, dbFile);
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+        } catch (SQLException e) {
+            throw failure(dbFile, e);
+        }
+        Vault vault = new Vault(dbFile, connection, keys, clock, retention);
+        try {
+            vault.configure();
+            vault.checkKey(); // before anything is written: a wrong key changes nothing
+            vault.migrate();
+            vault.createKeyCheck();
+            vault.seedSequences();
+            vault.purgeExpired();
+            return vault;
+        } catch (SQLException e) {
+            vault.closeQuietly();
+            throw failure(dbFile, e);
+        } catch (RuntimeException e) {
+            vault.closeQuietly();
+            throw e;
+        }
+    }
+
+    /** True if a database exists in {@code dataDir} (an empty placeholder file does not count). */
+    static boolean exists(Path dataDir) {
+        Path file = dataDir.resolve(DATABASE_FILE);
+        try {
+            return Files.exists(file) && Files.size(file) > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public Retention retention() {
+        return retention;
+    }
+
+    /** Erases every row about the person in one transaction, then checkpoints; returns rows removed. */
+    public int forget(String sender) {
+        byte[] person = keys.pseudonyms().of(sender);
+        int removed = write(c -> erasePerson(c, person));
+        checkpoint();
+        return removed;
+    }
+
+    /** Deletes every row whose expiry has passed, then checkpoints; returns rows removed. */
+    public int purgeExpired() {
+        long now = now();
+        int removed = write(c -> {
+            int n = 0;
+            for (String table : EXPIRING_TABLES) {
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE expires_at <= ?")) {
+                    s.setLong(1, now);
+                    n += s.executeUpdate();
+                }
+            }
+            return n;
+        });
+        checkpoint();
+        if (removed > 0) LOG.info("vault.purged", "rows", removed);
+        return removed;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        try {
+            checkpoint();
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    // ---- package-private plumbing for Journal, Outbox and KeyRotation ----
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction; it is committed (and durable) when this returns. */
+    synchronized <T> T write(SqlWork<T> work) {
+        requireOpen();
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(dbFile, e);
+        }
+    }
+
+    /** Moves the WAL into the main file and truncates the WAL to zero bytes. */
+    synchronized void checkpoint() {
+        requireOpen();
+        try (Statement s = connection.createStatement();
+             ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            if (r.next() && r.getInt(1) != 0) LOG.warn("vault.checkpoint.busy");
+        } catch (SQLException e) {
+            throw failure(dbFile, e);
+        }
+    }
+
+    int erasePerson(Connection c, byte[] person) throws SQLException {
+        int removed = 0;
+        for (String table : PERSON_TABLES) {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE person = ?")) {
+                s.setBytes(1, person);
+                removed += s.executeUpdate();
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Re-seals every row and recomputes every pseudonym and index under {@code next}, in one
+     * transaction, then closes this vault (whose keys are now stale). Rows that no longer open are
+     * dropped. Returns the number of rows re-sealed.
+     */
+    synchronized int rekey(KeyRing next) {
+        int[] dropped = new int[1];
+        int resealed = write(c -> {
+            int n = journal.rekey(c, keys, next, dropped) + outbox.rekey(c, keys, next, dropped);
+            try (PreparedStatement s = c.prepareStatement("UPDATE key_check SET sealed = ? WHERE id = 1")) {
+                s.setBytes(1, next.sealer(KeyPurpose.KEY_CHECK).seal(KEY_CHECK_CONSTANT, KEY_CHECK_TABLE));
+                s.executeUpdate();
+            }
+            return n;
+        });
+        if (dropped[0] > 0) LOG.warn("vault.rekey.dropped", "rows", dropped[0]);
+        close();
+        return resealed;
+    }
+
+    KeyRing keys() {
+        return keys;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    synchronized String pragma(String name) {
+        requireOpen();
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA " + name)) {
+            return r.next() ? r.getString(1) : null;
+        } catch (SQLException e) {
+            throw failure(dbFile, e);
+        }
+    }
+
+    synchronized int schemaVersion() {
+        return Integer.parseInt(queryString("SELECT max(version) FROM schema_version"));
+    }
+
+    // ---- opening ----
+
+    private static void prepareFile(Path dataDir, Path dbFile) {
+        try {
+            SecureFiles.ensureDirectory(dataDir);
+            if (!Files.exists(dbFile)) {
+                // SQLite gives -wal and -journal files the mode of the database file, so 0600 covers all
+                Files.createFile(dbFile, PosixFilePermissions.asFileAttribute(SecureFiles.OWNER_ONLY));
+                return;
+            }
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dbFile);
+            if (!SecureFiles.OWNER_ONLY.containsAll(mode)) {
+                Files.setPosixFilePermissions(dbFile, SecureFiles.OWNER_ONLY);
+                LOG.warn("vault.permissions.tightened");
+            }
+            long size = Files.size(dbFile);
+            if (size == 0) return;
+            byte[] header = new byte[SQLITE_HEADER.length];
+            int read;
+            try (InputStream in = Files.newInputStream(dbFile)) {
+                read = in.readNBytes(header, 0, header.length);
+            }
+            if (size < 512 || read != header.length || !Arrays.equals(header, SQLITE_HEADER)) {
+                throw new VaultException(Problem.NOT_A_DATABASE,
+                        "not an SQLite database (the file is damaged or something else): " + dbFile);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new VaultException(Problem.STORAGE, "database file cannot be prepared: " + dbFile, e);
+        }
+    }
+
+    private void configure() throws SQLException {
+        exec("PRAGMA busy_timeout = 2000");
+        exec("PRAGMA locking_mode = EXCLUSIVE");
+        exec("PRAGMA secure_delete = ON");
+        exec("PRAGMA temp_store = MEMORY");
+        if (count("SELECT count(*) FROM sqlite_master") == 0) {
+            // only on a new database: it must precede the first table, and setting it again rewrites the header
+            exec("PRAGMA auto_vacuum = FULL");
+        } else if (count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") == 0) {
+            throw new VaultException(Problem.NOT_A_DATABASE, "an SQLite database, but not Dari's: " + dbFile);
+        }
+        String mode = queryString("PRAGMA journal_mode = WAL");
+        if (!"wal".equalsIgnoreCase(mode)) {
+            throw new VaultException(Problem.STORAGE, "the database cannot use write-ahead logging: " + dbFile);
+        }
+        exec("PRAGMA synchronous = FULL");
+        if (!"1".equals(queryString("PRAGMA secure_delete"))) {
+            throw new VaultException(Problem.STORAGE, "SQLite refused secure_delete: " + dbFile);
+        }
+    }
+
+    private void migrate() throws SQLException {
+        int current = write(c -> {
+            exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            int version = (int) count("SELECT coalesce(max(version), 0) FROM schema_version");
+            if (version > MIGRATIONS.size()) {
+                throw new VaultException(Problem.NEWER_SCHEMA,
+                        "the database was written by a newer version of Dari (schema " + version + "): " + dbFile);
+            }
+            for (int step = version + 1; step <= MIGRATIONS.size(); step++) exec(MIGRATIONS.get(step - 1));
+            if (version < MIGRATIONS.size()) {
+                exec("DELETE FROM schema_version");
+                exec("INSERT INTO schema_version (version) VALUES (" + MIGRATIONS.size() + ")");
+            }
+            return version;
+        });
+        if (current < MIGRATIONS.size()) LOG.info("vault.migrated", "from", current, "to", MIGRATIONS.size());
+        if (!"1".equals(queryString("PRAGMA auto_vacuum"))) {
+            // a database created without auto_vacuum: switching needs a full rebuild
+            exec("PRAGMA auto_vacuum = FULL");
+            exec("VACUUM");
+        }
+    }
+
+    /** Refuses a key that does not open the key-check row, if the database has one yet. */
+    private void checkKey() throws SQLException {
+        if (count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'key_check'") == 0) return;
+        byte[] sealed;
+        try (Statement s = connection.createStatement();
+             ResultSet r = s.executeQuery("SELECT sealed FROM key_check WHERE id = 1")) {
+            sealed = r.next() ? r.getBytes(1) : null;
+        }
+        if (sealed == null) return;
+        byte[] opened;
+        try {
+            opened = keys.sealer(KeyPurpose.KEY_CHECK).open(sealed, KEY_CHECK_TABLE);
+        } catch (VaultException e) {
+            opened = null;
+        }
+        if (!Arrays.equals(opened, KEY_CHECK_CONSTANT)) {
+            throw new VaultException(Problem.WRONG_KEY, VaultException.WRONG_KEY_MESSAGE);
+        }
+    }
+
+    /** Seals the known constant with this key when the database is new. */
+    private void createKeyCheck() {
+        write(c -> {
+            if (count("SELECT count(*) FROM key_check") > 0) return null;
+            long rows = 0;
+            for (String table : PERSON_TABLES) rows += count("SELECT count(*) FROM " + table);
+            if (rows > 0) throw new VaultException(Problem.NOT_A_DATABASE, "the key check is missing: " + dbFile);
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO key_check (id, sealed) VALUES (1, ?)")) {
+                s.setBytes(1, keys.sealer(KeyPurpose.KEY_CHECK).seal(KEY_CHECK_CONSTANT, KEY_CHECK_TABLE));
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Starts each table's AUTOINCREMENT counter at a random value below 2^40, so that a seized file
+     * does not tell how many messages were ever stored (AUTOINCREMENT stays: ids must never be reused).
+     */
+    private void seedSequences() {
+        SecureRandom random = new SecureRandom();
+        write(c -> {
+            for (String table : PERSON_TABLES) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO sqlite_sequence (name, seq)"
+                        + " SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)")) {
+                    s.setString(1, table);
+                    s.setLong(2, random.nextLong(1L << 40));
+                    s.setString(3, table);
+                    s.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---- helpers ----
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private String queryString(String sql) {
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            return r.next() ? r.getString(1) : null;
+        } catch (SQLException e) {
+            throw failure(dbFile, e);
+        }
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            return r.next() ? r.getLong(1) : 0;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException("vault is closed");
+    }
+
+    private synchronized void closeQuietly() {
+        closed = true;
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("vault.close.failed", "error", SafeLog.kind(e));
+        }
+    }
+
+    private static VaultException failure(Path dbFile, SQLException e) {
+        return switch (e.getErrorCode() & 0xff) {
+            case 11, 26 -> new VaultException(Problem.NOT_A_DATABASE,
+                    "not an SQLite database (the file is damaged or something else): " + dbFile, e);
+            case 5, 6 -> new VaultException(Problem.IN_USE, "the database is in use by another process: " + dbFile, e);
+            default -> new VaultException(Problem.STORAGE, "storage failure in " + dbFile, e);
+        };
+    }
+}
