@@ -56,10 +56,7 @@ public final class Bot implements AutoCloseable {
         CommandWords commands = CommandWords.load(i18n.resolve("commands.yaml"));
         Sessions sessions = new Sessions(Duration.ofMinutes(config.retention().sessionIdleMinutes()), 100_000, Lang.KO);
         Conversation conversation = new Conversation(knowledge, messages, commands, categoryTitles(i18n),
-                config.privacyFacts(), sender -> {
-                    sessions.forget(personKey.apply(sender));
-                    return store.forget(sender);
-                });
+                config.privacyFacts());
         this.dispatcher = new Dispatcher(config.dispatcher().threads(), config.dispatcher().maxPending());
         this.delivery = new Delivery(store, transport, Duration.ofHours(config.disappearingTimerHours()));
         RateLimiter limiter = new RateLimiter(config.rateLimit().burst(), config.rateLimit().perMinute(), clock);

@@ -34,7 +34,7 @@ final class ConsoleCommand implements Callable<Integer> {
     static int run(Config config, Home home, InputStream in, PrintStream out, PrintStream err, boolean interactive)
             throws Exception {
         ConsoleTransport transport = new ConsoleTransport(in, out, interactive, System.currentTimeMillis());
-        try (LocalState state = LocalState.open(config, err);
+        try (LocalState state = LocalState.open(config, Clock.systemUTC());
              Bot bot = new Bot(config, home, transport, state.store(), state.personKey(), Clock.systemUTC(), err)) {
             if (interactive) {
                 out.println("Dari console. Type a message (Ctrl-D to quit). 메시지를 입력하세요.");

@@ -1,34 +1,76 @@
 package org.dari.cli;
 
-import org.dari.conversation.MemoryMessageStore;
 import org.dari.conversation.MessageStore;
+import org.dari.store.KeyRing;
+import org.dari.store.KeyRotation;
+import org.dari.store.MasterKey;
+import org.dari.store.PassphraseKey;
+import org.dari.store.Retention;
+import org.dari.store.Vault;
 
-import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.function.UnaryOperator;
 
-/** The bot's durable state in its data directory, and how it names people there. */
+/**
+ * The bot's durable state: the encrypted vault in the data directory, the key
+ * that opens it, and the keyed hash by which a person is known in memory.
+ */
 final class LocalState implements AutoCloseable {
+    private final KeyRing keys;
+    private final Vault vault;
     private final MessageStore store;
-    private final UnaryOperator<String> personKey;
 
-    private LocalState(MessageStore store, UnaryOperator<String> personKey) {
-        this.store = store;
-        this.personKey = personKey;
+    private LocalState(KeyRing keys, Vault vault) {
+        this.keys = keys;
+        this.vault = vault;
+        this.store = new VaultMessageStore(vault);
     }
 
-    static LocalState open(Config config, PrintStream err) {
-        return new LocalState(new MemoryMessageStore(), UnaryOperator.identity());
+    static LocalState open(Config config, Clock clock) throws Exception {
+        Path dataDir = Path.of(config.dataDir());
+        if (!Files.exists(dataDir)) {
+            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        MasterKey master = masterKey(config, dataDir);
+        KeyRing keys = new KeyRing(master);
+        try {
+            return new LocalState(keys, Vault.open(dataDir, keys, clock, retention(config)));
+        } catch (RuntimeException e) {
+            keys.close();
+            throw e;
+        }
+    }
+
+    static MasterKey masterKey(Config config, Path dataDir) {
+        String env = config.keys().passphraseEnv();
+        if (env != null && !env.isBlank()) return PassphraseKey.fromEnvironment(env, dataDir);
+        return KeyRotation.loadKey(dataDir, Path.of(config.keys().keyFile()));
+    }
+
+    static Retention retention(Config config) {
+        Config.Retention r = config.retention();
+        return new Retention(Duration.ofMinutes(r.sessionIdleMinutes()), Duration.ofDays(r.journalMaxDays()),
+                Duration.ofDays(r.outboxMaxDays()), Duration.ofDays(r.referralIdleDays()));
     }
 
     MessageStore store() {
         return store;
     }
 
+    /** In memory too, people are known by their keyed hash, never by their Signal id. */
     UnaryOperator<String> personKey() {
-        return personKey;
+        var pseudonyms = keys.pseudonyms();
+        return sender -> HexFormat.of().formatHex(pseudonyms.of(sender));
     }
 
     @Override
     public void close() {
+        vault.close();
+        keys.close();
     }
 }

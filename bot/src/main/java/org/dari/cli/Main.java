@@ -22,6 +22,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("console") && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // the chat and the logs share the terminal: only warnings interrupt it
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.exit(execute(args));
     }
 

@@ -29,56 +29,65 @@ public final class Conversation {
     private final CommandWords commands;
     private final Map<String, Map<Lang, String>> categoryTitles;
     private final PrivacyFacts privacy;
-    private final PersonEraser eraser;
+
+    /** The replies to one message, and whether everything about the sender is to be erased first. */
+    public record Reply(List<String> texts, boolean eraseSender) {
+        public Reply {
+            texts = List.copyOf(texts);
+        }
+
+        static Reply of(List<String> texts) {
+            return new Reply(texts, false);
+        }
+    }
 
     public Conversation(KnowledgeService knowledge, Messages messages, CommandWords commands,
-                        Map<String, Map<Lang, String>> categoryTitles, PrivacyFacts privacy, PersonEraser eraser) {
+                        Map<String, Map<Lang, String>> categoryTitles, PrivacyFacts privacy) {
         this.knowledge = knowledge;
         this.messages = messages;
         this.commands = commands;
         this.categoryTitles = Map.copyOf(categoryTitles);
         this.privacy = privacy;
-        this.eraser = eraser;
     }
 
     /** The replies to one message. {@code session} is this person's, and is updated. */
-    public List<String> handle(InboundMessage message, Session session) {
+    public Reply handle(InboundMessage message, Session session) {
         String text = message.text().strip();
         Optional<Lang> detected = Lang.detect(text);
         detected.ifPresent(session::noticeLanguage);
         Lang lang = session.lang();
         List<String> out = new ArrayList<>();
         if (message.hadAttachments()) out.add(messages.get(lang, "attachments_deleted"));
-        if (text.isEmpty()) return out;
+        if (text.isEmpty()) return Reply.of(out);
 
         Optional<Command> command = commands.match(text);
         if (command.isPresent()) {
-            out.addAll(command(command.get(), message.sender(), session));
-            return out;
+            if (command.get() == Command.FORGET) {
+                session.offer(List.of(), false);
+                session.answered(null);
+                out.add(messages.get(lang, "forget_done"));
+                return new Reply(out, true);
+            }
+            out.addAll(command(command.get(), session));
+            return Reply.of(out);
         }
         var number = NUMBER.matcher(text);
         if (number.matches()) {
             out.addAll(choose(Integer.parseInt(number.group(1)), session));
-            return out;
+            return Reply.of(out);
         }
         out.addAll(question(text, detected.orElse(lang), session));
-        return out;
+        return Reply.of(out);
     }
 
-    private List<String> command(Command command, String sender, Session session) {
+    private List<String> command(Command command, Session session) {
         return switch (command) {
             case MENU -> List.of(menu(session, false));
             case KOREAN, ENGLISH -> {
                 session.chooseLanguage(command == Command.KOREAN ? Lang.KO : Lang.EN);
                 yield List.of(messages.get(session.lang(), "language_set"), menu(session, false));
             }
-            case FORGET -> {
-                eraser.erase(sender);
-                Lang lang = session.lang();
-                session.offer(List.of(), false);
-                session.answered(null);
-                yield List.of(messages.get(lang, "forget_done"));
-            }
+            case FORGET -> throw new IllegalStateException("forget is handled before other commands");
             case PRIVACY -> List.of(privacyNotice(session.lang()));
             case HELP_REQUEST -> List.of(messages.get(session.lang(), "help_request_unavailable"));
             case MORE -> List.of(more(session));
@@ -96,6 +105,7 @@ public final class Conversation {
 
     private String timer(Lang lang) {
         long hours = privacy.disappearingTimer().toHours();
+        if (hours == 24) return messages.get(lang, "timer_one_day");
         return hours % 24 == 0
                 ? messages.get(lang, "timer_days", "days", hours / 24)
                 : messages.get(lang, "timer_hours", "hours", hours);

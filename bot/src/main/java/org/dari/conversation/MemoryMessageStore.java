@@ -75,11 +75,11 @@ public final class MemoryMessageStore implements MessageStore {
     }
 
     @Override
-    public synchronized int forget(String sender) {
-        int before = journal.size() + outbox.size();
-        journal.values().removeIf(m -> m.sender().equals(sender));
-        outbox.values().removeIf(o -> o.message().recipient().equals(sender));
-        return before - journal.size() - outbox.size();
+    public synchronized void completeAndForget(long journalId, InboundMessage message, List<String> replies) {
+        journal.values().removeIf(m -> m.sender().equals(message.sender()));
+        outbox.values().removeIf(o -> o.message().recipient().equals(message.sender()));
+        journal.put(journalId, message);
+        complete(journalId, message, replies);
     }
 
     @Override

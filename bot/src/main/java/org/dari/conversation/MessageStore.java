@@ -32,8 +32,11 @@ public interface MessageStore {
 
     void dropUndeliverable(long outboxId);
 
-    /** Erases everything about the sender; returns the number of records removed. */
-    int forget(String sender);
+    /**
+     * Erases everything about the message's sender and, in the same step, queues
+     * the replies (the confirmation), so a crash cannot lose either half.
+     */
+    void completeAndForget(long journalId, InboundMessage message, List<String> replies);
 
     /** Removes expired records; returns how many. */
     int purgeExpired();

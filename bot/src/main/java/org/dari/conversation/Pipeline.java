@@ -80,14 +80,20 @@ public final class Pipeline implements InboundSink {
 
     private void process(long journalId, InboundMessage message, String key) {
         Session session = sessions.get(key);
-        List<String> replies;
+        Conversation.Reply reply;
         try {
-            replies = conversation.handle(message, session);
+            reply = conversation.handle(message, session);
         } catch (RuntimeException e) {
             LOG.error("pipeline.conversation_failed", "error", SafeLog.kind(e));
-            replies = List.of(messages.get(session.lang(), "try_again"));
+            reply = new Conversation.Reply(List.of(messages.get(session.lang(), "try_again")), false);
         }
-        store.complete(journalId, message, replies);
+        if (reply.eraseSender()) {
+            sessions.forget(key);
+            store.completeAndForget(journalId, message, reply.texts());
+            LOG.info("pipeline.person_erased");
+        } else {
+            store.complete(journalId, message, reply.texts());
+        }
         delivery.wake();
     }
 

@@ -1,0 +1,79 @@
+package org.dari.cli;
+
+import org.dari.conversation.MessageStore;
+import org.dari.store.OutboxItem;
+import org.dari.store.PendingInbound;
+import org.dari.store.Vault;
+import org.dari.transport.InboundMessage;
+import org.dari.transport.OutboundMessage;
+
+import java.util.List;
+
+/** The pipeline's journal and outbox, kept encrypted in the vault. */
+final class VaultMessageStore implements MessageStore {
+    private final Vault vault;
+
+    VaultMessageStore(Vault vault) {
+        this.vault = vault;
+    }
+
+    @Override
+    public long accept(InboundMessage m) {
+        return vault.journal().accept(m.sender(), m.text(), m.timestamp(), m.hadAttachments());
+    }
+
+    @Override
+    public void complete(long journalId, InboundMessage message, List<String> replies) {
+        vault.journal().complete(journalId, replies);
+    }
+
+    @Override
+    public void completeAndForget(long journalId, InboundMessage message, List<String> replies) {
+        vault.journal().completeAndForget(journalId, replies);
+    }
+
+    @Override
+    public List<Pending> pending() {
+        return vault.journal().pending().stream()
+                .map(p -> new Pending(p.id(), inbound(p)))
+                .toList();
+    }
+
+    private static InboundMessage inbound(PendingInbound p) {
+        return new InboundMessage(p.sender(), p.text(), p.timestamp(), p.hadAttachments());
+    }
+
+    @Override
+    public void enqueue(OutboundMessage message, byte[] idempotencyKey) {
+        vault.outbox().enqueue(message.recipient(), message.text(), idempotencyKey);
+    }
+
+    @Override
+    public List<Outgoing> due(int limit) {
+        return vault.outbox().due(limit).stream().map(VaultMessageStore::outgoing).toList();
+    }
+
+    private static Outgoing outgoing(OutboxItem item) {
+        return new Outgoing(item.id(), new OutboundMessage(item.recipient(), item.text()), item.attempts());
+    }
+
+    @Override
+    public void delivered(long outboxId) {
+        vault.outbox().delivered(outboxId);
+    }
+
+    @Override
+    public void retryLater(long outboxId) {
+        vault.outbox().retryLater(outboxId);
+    }
+
+    @Override
+    public void dropUndeliverable(long outboxId) {
+        vault.outbox().dropUndeliverable(outboxId);
+    }
+
+    @Override
+    public int purgeExpired() {
+        return vault.purgeExpired();
+    }
+}
