@@ -45,9 +45,9 @@ final class JsonArraySplitter {
                     depth = 1;
                     start = i;
                     inGarbage = false;
-                } else if (c == ',' || Character.isWhitespace(c)) {
+                } else if (c == ',') {
                     inGarbage = false;
-                } else {
+                } else if (!Character.isWhitespace(c)) {
                     if (!inGarbage) garbage++;
                     inGarbage = true;
                     if (c == '"') inString = true;

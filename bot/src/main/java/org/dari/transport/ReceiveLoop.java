@@ -99,6 +99,7 @@ final class ReceiveLoop implements Runnable {
                 if (stop.stopped()) return null;
                 LOG.warn("signal.about.failed", "error", SafeLog.kind(e));
             }
+            counters.reconnects.incrementAndGet();
             if (!stop.pause(backoff.next())) return null;
         }
         return null;

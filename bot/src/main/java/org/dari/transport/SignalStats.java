@@ -13,7 +13,7 @@ import java.util.Map;
  * @param malformed                events or bodies that could not be understood and were skipped
  * @param errorFrames              {@code {"error":…}} frames / events from the server
  * @param exceptions               events that carried an {@code "exception"} field
- * @param reconnects               retries of the receive connection after it failed or closed
+ * @param reconnects               retries after the server could not be reached, refused to receive, or closed the connection
  * @param sinkFailures             times the sink threw and a delivery was retried
  * @param abandoned                messages still undelivered when the transport was closed
  * @param attachmentsDeleted       attachments deleted on the server
