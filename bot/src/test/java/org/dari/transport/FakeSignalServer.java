@@ -13,6 +13,7 @@ import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
+import okhttp3.mockwebserver.SocketPolicy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,6 +95,11 @@ public final class FakeSignalServer implements AutoCloseable {
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("error", "Failed to send message: rate limited");
             body.putArray("challenge_tokens").add("0f7c8d2e-5a1b-4c3d-9e8f-7a6b5c4d3e2f");
             return new SendReply(429, body.toString());
+        }
+
+        /** Reads the request, then drops the connection without answering (the send may or may not have gone out). */
+        public static SendReply disconnectAfterRequest() {
+            return new SendReply(-1, "");
         }
 
         /** normal mode captcha challenge: 400 with the telling text. */
@@ -435,6 +441,7 @@ public final class FakeSignalServer implements AutoCloseable {
             }
             if (reply == null) reply = sendReply;
             if (reply == null) reply = SendReply.legacy();
+            if (reply.status() < 0) return new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
             return json(reply.status(), reply.body());
         }
 
