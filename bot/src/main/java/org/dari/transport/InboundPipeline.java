@@ -77,7 +77,7 @@ final class InboundPipeline {
             counters.exceptions.incrementAndGet();
             LOG.warn("signal.receive.exception_event");
         }
-        for (String id : parsed.attachmentIds()) attachments.delete(id);
+        for (String id : parsed.attachmentIds()) deleteQuietly(id);
         switch (parsed.outcome()) {
             case DELIVER -> deliverOnce(parsed.message());
             case IGNORE -> {
@@ -110,7 +110,8 @@ final class InboundPipeline {
                 counters.delivered.incrementAndGet();
                 LOG.debug("signal.receive.delivered", "chars", message.text().length(), "attachments", message.hadAttachments());
                 return;
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                if (fatal(e)) throw (Error) e;
                 counters.sinkFailures.incrementAndGet();
                 LOG.warn("signal.receive.sink_failed", "error", SafeLog.kind(e), "retries", sinkBackoff.failures());
             }
@@ -118,6 +119,20 @@ final class InboundPipeline {
         }
         counters.abandoned.incrementAndGet();
         LOG.error("signal.receive.delivery_abandoned");
+    }
+
+    private void deleteQuietly(String attachmentId) {
+        try {
+            attachments.delete(attachmentId);
+        } catch (RuntimeException e) {
+            counters.attachmentDeleteFailures.incrementAndGet();
+            LOG.warn("signal.attachment.delete_failed", "error", SafeLog.kind(e));
+        }
+    }
+
+    /** Errors after which going on makes no sense; everything else a sink throws is retried. */
+    static boolean fatal(Throwable t) {
+        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
     }
 
     private void malformed(Exception e) {

@@ -66,7 +66,8 @@ final class ReceiveLoop implements Runnable {
                 if (counters.mode.getAndSet(mode) != mode) LOG.info("signal.receive.mode", "mode", mode);
                 if (mode == ReceiveMode.WEBSOCKET) listen();
                 else poll();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                if (InboundPipeline.fatal(e)) throw e;
                 LOG.error("signal.receive.loop_error", "error", SafeLog.kind(e));
                 if (!stop.pause(backoff.next())) break;
             }

@@ -74,6 +74,8 @@ public final class SignalTransport implements Transport {
             loop = new ReceiveLoop(config, http, endpoints, mapper, pipeline, counters, stop);
             receiver = new Thread(loop, "dari-signal-receive");
             receiver.setDaemon(true);
+            // The default handler would print the throwable's message, which may hold user data.
+            receiver.setUncaughtExceptionHandler((thread, e) -> LOG.error("signal.receive.crashed", "error", SafeLog.kind(e)));
             receiver.start();
         }
     }

@@ -11,6 +11,7 @@ final class RecordingSink implements InboundSink {
     private final AtomicInteger offers = new AtomicInteger();
     private final AtomicInteger refusalsLeft;
     private final String failureText;
+    private volatile boolean throwErrors;
 
     RecordingSink() {
         this(0, "journal unavailable");
@@ -25,10 +26,19 @@ final class RecordingSink implements InboundSink {
     @Override
     public void accept(InboundMessage message) throws Exception {
         offers.incrementAndGet();
-        if (refusalsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new IllegalStateException(failureText);
+        if (refusalsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (throwErrors) throw new AssertionError(failureText);
+            throw new IllegalStateException(failureText);
+        }
         synchronized (accepted) {
             accepted.add(message);
         }
+    }
+
+    /** Refuse with an Error instead of an Exception (a bug in the sink, not a full journal). */
+    RecordingSink throwingErrors() {
+        throwErrors = true;
+        return this;
     }
 
     List<InboundMessage> messages() {

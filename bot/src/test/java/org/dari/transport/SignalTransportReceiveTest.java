@@ -364,4 +364,34 @@ class SignalTransportReceiveTest {
         transport.close();
         assertThrows(IllegalStateException.class, () -> transport.start(new RecordingSink()));
     }
+
+    @Test
+    void aSinkThrowingAnErrorDoesNotKillTheReceiveLoop() {
+        RecordingSink sink = start(Mode.JSON_RPC, ReceiveMode.AUTO, new RecordingSink(2, "bug").throwingErrors());
+        fake.push(Envelopes.text(UUID_A, NUMBER_A, TS, "first"));
+        fake.push(Envelopes.text(UUID_A, NUMBER_A, TS + 1, "second"));
+
+        assertEquals(List.of("first", "second"), sink.await(2, Await.DEFAULT).stream().map(InboundMessage::text).toList());
+        assertEquals(2, transport.stats().sinkFailures());
+    }
+
+    @Test
+    void aMessageTheSinkNeverTookIsCountedAsAbandonedOnClose() {
+        RecordingSink sink = start(Mode.NORMAL, ReceiveMode.AUTO, new RecordingSink(Integer.MAX_VALUE, "down"));
+        fake.push(Envelopes.text(UUID_A, NUMBER_A, TS, "stuck"));
+        Await.until(() -> sink.offers() >= 3, "offered again and again");
+
+        transport.close();
+        assertEquals(1, transport.stats().abandoned());
+        assertEquals(0, transport.stats().delivered());
+    }
+
+    @Test
+    void forcedPollingAgainstAJsonRpcServerKeepsRetryingWithoutSwitching() {
+        start(Mode.JSON_RPC, ReceiveMode.POLL, new RecordingSink());
+        Await.until(() -> transport.stats().reconnects() >= 3, "retries the rejected poll");
+
+        assertEquals(0, fake.webSocketOpens());
+        assertEquals(ReceiveMode.POLL, transport.stats().mode());
+    }
 }
