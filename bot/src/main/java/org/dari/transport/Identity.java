@@ -1,0 +1,36 @@
+package org.dari.transport;
+
+/**
+ * A Signal identity key the server knows for a contact ({@code GET /v1/identities/{number}}).
+ * Holds identifiers: never log it (its {@code toString} is redacted).
+ *
+ * @param number       the contact's number, may be null or empty when hidden
+ * @param uuid         the contact's Signal UUID, may be null
+ * @param status       how far the key is trusted
+ * @param fingerprint  the key fingerprint as the server prints it
+ * @param safetyNumber the safety number to compare out of band
+ * @param added        when the key was first seen, as the server prints it
+ */
+public record Identity(String number, String uuid, Status status, String fingerprint, String safetyNumber, String added) {
+
+    public enum Status {
+        TRUSTED_VERIFIED, TRUSTED_UNVERIFIED, UNTRUSTED, UNKNOWN;
+
+        static Status of(String text) {
+            if (text == null) return UNKNOWN;
+            for (Status s : values()) {
+                if (s.name().equalsIgnoreCase(text.trim())) return s;
+            }
+            return UNKNOWN;
+        }
+    }
+
+    public Identity {
+        if (status == null) status = Status.UNKNOWN;
+    }
+
+    @Override
+    public String toString() {
+        return "Identity[redacted, status=" + status + "]";
+    }
+}

@@ -1,0 +1,142 @@
+package org.dari.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dari.log.SafeLog;
+
+import java.time.Duration;
+
+/**
+ * Takes raw events from a receive loop and hands real messages to the sink:
+ * parse, delete attachments, drop duplicates, deliver with retries. Called by
+ * one receive thread at a time, so messages keep their order. Never throws.
+ */
+final class InboundPipeline {
+    private static final SafeLog LOG = SafeLog.of(InboundPipeline.class);
+
+    /** Deletes one attachment on the server; best effort. */
+    @FunctionalInterface
+    interface AttachmentRemover {
+        void delete(String attachmentId);
+    }
+
+    private final ObjectMapper mapper;
+    private final EnvelopeParser parser;
+    private final DuplicateFilter duplicates;
+    private final AttachmentRemover attachments;
+    private final InboundSink sink;
+    private final SignalCounters counters;
+    private final StopSignal stop;
+    private final Backoff sinkBackoff;
+
+    InboundPipeline(ObjectMapper mapper, EnvelopeParser parser, DuplicateFilter duplicates, AttachmentRemover attachments,
+                    InboundSink sink, SignalCounters counters, StopSignal stop, Duration minBackoff, Duration maxBackoff) {
+        this.mapper = mapper;
+        this.parser = parser;
+        this.duplicates = duplicates;
+        this.attachments = attachments;
+        this.sink = sink;
+        this.counters = counters;
+        this.stop = stop;
+        this.sinkBackoff = new Backoff(minBackoff, maxBackoff);
+    }
+
+    /** A poll answer: a JSON array of events, possibly damaged. */
+    void acceptBatch(String body) {
+        JsonArraySplitter.Split split = JsonArraySplitter.split(body);
+        if (split.garbage() > 0) {
+            counters.malformed.addAndGet(split.garbage());
+            LOG.warn("signal.receive.garbage_skipped", "count", split.garbage());
+        }
+        for (String object : split.objects()) acceptJson(object);
+    }
+
+    /** One event as JSON text (a websocket frame or one array element). */
+    void acceptJson(String json) {
+        JsonNode event;
+        try {
+            event = mapper.readTree(json);
+        } catch (Exception e) {
+            counters.received.incrementAndGet();
+            malformed(e);
+            return;
+        }
+        accept(event);
+    }
+
+    void accept(JsonNode event) {
+        counters.received.incrementAndGet();
+        ParsedEvent parsed;
+        try {
+            parsed = parser.parse(event);
+        } catch (RuntimeException e) {
+            malformed(e);
+            return;
+        }
+        if (parsed.hadException()) {
+            counters.exceptions.incrementAndGet();
+            LOG.warn("signal.receive.exception_event");
+        }
+        for (String id : parsed.attachmentIds()) deleteQuietly(id);
+        switch (parsed.outcome()) {
+            case DELIVER -> deliverOnce(parsed.message());
+            case IGNORE -> {
+                counters.ignored(parsed.ignoredAs());
+                LOG.debug("signal.receive.ignored", "kind", parsed.ignoredAs());
+            }
+            case ERROR_FRAME -> {
+                counters.errorFrames.incrementAndGet();
+                LOG.warn("signal.receive.error_frame");
+            }
+            case MALFORMED -> malformed(null);
+        }
+    }
+
+    private void deliverOnce(InboundMessage message) {
+        if (!duplicates.firstTime(message.sender(), message.timestamp())) {
+            counters.duplicates.incrementAndGet();
+            LOG.debug("signal.receive.duplicate");
+            return;
+        }
+        deliver(message);
+    }
+
+    /** The message is already off the server: keep offering it until the sink takes it or we are closed. */
+    private void deliver(InboundMessage message) {
+        sinkBackoff.reset();
+        while (!stop.stopped()) {
+            try {
+                sink.accept(message);
+                counters.delivered.incrementAndGet();
+                LOG.debug("signal.receive.delivered", "chars", message.text().length(), "attachments", message.hadAttachments());
+                return;
+            } catch (Throwable e) {
+                if (fatal(e)) throw (Error) e;
+                counters.sinkFailures.incrementAndGet();
+                LOG.warn("signal.receive.sink_failed", "error", SafeLog.kind(e), "retries", sinkBackoff.failures());
+            }
+            if (!stop.pause(sinkBackoff.next())) break;
+        }
+        counters.abandoned.incrementAndGet();
+        LOG.error("signal.receive.delivery_abandoned");
+    }
+
+    private void deleteQuietly(String attachmentId) {
+        try {
+            attachments.delete(attachmentId);
+        } catch (RuntimeException e) {
+            counters.attachmentDeleteFailures.incrementAndGet();
+            LOG.warn("signal.attachment.delete_failed", "error", SafeLog.kind(e));
+        }
+    }
+
+    /** Errors after which going on makes no sense; everything else a sink throws is retried. */
+    static boolean fatal(Throwable t) {
+        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
+    }
+
+    private void malformed(Exception e) {
+        counters.malformed.incrementAndGet();
+        LOG.warn("signal.receive.malformed", "error", SafeLog.kind(e));
+    }
+}

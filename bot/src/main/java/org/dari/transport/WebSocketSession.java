@@ -1,0 +1,99 @@
+package org.dari.transport;
+
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import okio.ByteString;
+import org.dari.log.SafeLog;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One websocket connection. OkHttp's reader thread puts what happens into a
+ * bounded queue; the receive loop takes it out in order. Keeping the reader
+ * thread free of slow work lets it answer the server's pings.
+ */
+final class WebSocketSession extends WebSocketListener {
+
+    sealed interface Event permits Opened, Frame, BinaryFrame, Ended {
+    }
+
+    record Opened() implements Event {
+    }
+
+    record Frame(String text) implements Event {
+        @Override
+        public String toString() {
+            return "Frame[chars=" + text.length() + "]";
+        }
+    }
+
+    record BinaryFrame() implements Event {
+    }
+
+    /** The connection is over: a close code, or the HTTP status / error kind of a failure. */
+    record Ended(int closeCode, int httpStatus, SafeLog.ErrorKind error) implements Event {
+    }
+
+    private final BlockingQueue<Event> events;
+    private final StopSignal stop;
+
+    WebSocketSession(int capacity, StopSignal stop) {
+        this.events = new LinkedBlockingQueue<>(capacity);
+        this.stop = stop;
+    }
+
+    /** The next event, or null if none came within {@code wait}. */
+    Event next(Duration wait) {
+        try {
+            return events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket, Response response) {
+        put(new Opened());
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, String text) {
+        put(new Frame(text));
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, ByteString bytes) {
+        put(new BinaryFrame());
+    }
+
+    @Override
+    public void onClosing(WebSocket webSocket, int code, String reason) {
+        webSocket.close(1000, null);
+        put(new Ended(code, 0, null));
+    }
+
+    @Override
+    public void onClosed(WebSocket webSocket, int code, String reason) {
+        put(new Ended(code, 0, null));
+    }
+
+    @Override
+    public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+        put(new Ended(0, response == null ? 0 : response.code(), SafeLog.kind(t)));
+    }
+
+    /** Blocks the reader thread while the queue is full (backpressure), but never past a stop. */
+    private void put(Event event) {
+        try {
+            while (!events.offer(event, 200, TimeUnit.MILLISECONDS)) {
+                if (stop.stopped()) return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
