@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 /** {@code dari}: the command line. Errors are one clear line, never a stack trace. */
 @Command(name = "dari", mixinStandardHelpOptions = true, version = "dari 0.1.0",
         description = "Dari (다리): a Signal bot that answers questions about refugees' rights and relays requests for help.",
-        subcommands = {ConsoleCommand.class, KbCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConsoleCommand.class, RunCommand.class, KbCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_FAILURE = 1;
