@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 /** {@code dari}: the command line. Errors are one clear line, never a stack trace. */
 @Command(name = "dari", mixinStandardHelpOptions = true, version = "dari 0.1.0",
         description = "Dari (다리): a Signal bot that answers questions about refugees' rights and relays requests for help.",
-        subcommands = {ConsoleCommand.class, RunCommand.class, KbCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConsoleCommand.class, RunCommand.class, KbCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_FAILURE = 1;
@@ -49,6 +49,16 @@ public final class Main implements Runnable {
             if (ex instanceof Config.ConfigException || ex instanceof UsageException) {
                 err.println("dari: " + oneLine(ex.getMessage()));
                 return EXIT_USAGE;
+            }
+            if (ex instanceof org.dari.store.VaultException) {
+                // vault messages name the file and the problem, never data or keys
+                err.println("dari: " + oneLine(ex.getMessage()));
+                return EXIT_FAILURE;
+            }
+            if (ex instanceof org.dari.knowledge.KnowledgeService.InvalidKnowledgeException k) {
+                k.issues().forEach(err::println);
+                err.println("dari: the knowledge base is not valid; run: dari kb validate");
+                return EXIT_FAILURE;
             }
             err.println("dari: failed (" + ex.getClass().getSimpleName() + ")");
             return EXIT_FAILURE;
