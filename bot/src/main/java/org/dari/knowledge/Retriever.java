@@ -43,18 +43,13 @@ public final class Retriever implements AutoCloseable {
     private static final int MAX_QUESTION_CHARS = 200;
     private static final int TOP_DOCS = 400;
 
-    enum Kind { EXAMPLE, TITLE, KEYWORDS, ANSWER }
+    enum Kind { EXAMPLE, TITLE, KEYWORDS, ANSWER, WHOLE }
 
     /** Tunable weights; defaults were set by measuring on the development questions. */
     public record Weights(double word, double gram, double synonymWord, double synonymGram,
-                          double example, double title, double keywords, double answer, double secondDoc) {
+                          double example, double title, double keywords, double answer, double whole, double decay) {
         public static Weights defaults() {
-            String tuning = System.getProperty("dari.weights");
-            if (tuning != null) {
-                double[] w = java.util.Arrays.stream(tuning.split(",")).mapToDouble(Double::parseDouble).toArray();
-                return new Weights(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
-            }
-            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 0.8);
+            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 0.8);
         }
     }
 
@@ -101,6 +96,9 @@ public final class Retriever implements AutoCloseable {
                     add(writer, entry.id(), lang, Kind.KEYWORDS, String.join(" , ", t.keywords()), grams);
                     add(writer, entry.id(), lang, Kind.ANSWER, t.answer(), grams);
                     add(writer, entry.id(), lang, Kind.ANSWER, t.more(), grams);
+                    // the entry's phrasings together, for questions that combine several of them
+                    add(writer, entry.id(), lang, Kind.WHOLE, String.join(" . ", t.examples()) + " . " + t.title()
+                            + " . " + String.join(" , ", t.keywords()), grams);
                     gramsByEntry.computeIfAbsent(lang, l -> new HashMap<>()).put(entry.id(), grams);
                     Map<String, Integer> df = gramDocFreq.computeIfAbsent(lang, l -> new HashMap<>());
                     for (String g : grams) df.merge(g, 1, Integer::sum);
@@ -181,7 +179,7 @@ public final class Retriever implements AutoCloseable {
         double factor = 1;
         for (double s : scores) {
             total += factor * s;
-            factor *= weights.secondDoc();
+            factor *= weights.decay();
         }
         return total;
     }
@@ -210,6 +208,7 @@ public final class Retriever implements AutoCloseable {
             case TITLE -> weights.title();
             case KEYWORDS -> weights.keywords();
             case ANSWER -> weights.answer();
+            case WHOLE -> weights.whole();
         };
     }
 
