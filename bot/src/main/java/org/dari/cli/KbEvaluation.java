@@ -101,14 +101,16 @@ final class KbEvaluation {
         // Search once; re-decide from the recorded rankings for every threshold set.
         List<Question> scored = new ArrayList<>();
         List<List<Retriever.Match>> rankings = new ArrayList<>();
+        List<Decision> fixed = new ArrayList<>();
         for (Question q : questions) {
+            if (q.isMenu()) continue;
             Decision d = knowledge.decide(q.text(), q.lang());
-            if (q.isMenu() || d.reason() != Decision.Reason.CONFIDENT && d.reason() != Decision.Reason.UNSURE
-                    && d.reason() != Decision.Reason.NO_MATCH) {
-                continue; // menu, priority and out-of-scope decisions do not depend on thresholds
-            }
+            boolean thresholded = d.reason() == Decision.Reason.CONFIDENT || d.reason() == Decision.Reason.UNSURE
+                    || d.reason() == Decision.Reason.NO_MATCH;
             scored.add(q);
-            rankings.add(knowledge.snapshot().retriever().search(q.text(), q.lang()));
+            // menu, priority and out-of-scope decisions do not depend on thresholds: they stay as they are
+            fixed.add(thresholded ? null : d);
+            rankings.add(thresholded ? knowledge.snapshot().retriever().search(q.text(), q.lang()) : d.matches());
         }
         StringBuilder out = new StringBuilder();
         double[] best = new double[Lang.values().length * 2 + 1];
@@ -125,7 +127,7 @@ final class KbEvaluation {
                             Question q = scored.get(i);
                             if (q.lang() != lang) continue;
                             List<Retriever.Match> ranking = rankings.get(i);
-                            Decision.Kind kind = t.decide(lang, ranking);
+                            Decision.Kind kind = fixed.get(i) != null ? fixed.get(i).kind() : t.decide(lang, ranking);
                             String first = ranking.stream().filter(m -> !m.offTopic()).map(Retriever.Match::id).findFirst().orElse("-");
                             boolean hit = q.expected().contains(first);
                             if (q.isNone()) {

@@ -43,13 +43,13 @@ public final class Retriever implements AutoCloseable {
     private static final int MAX_QUESTION_CHARS = 200;
     private static final int TOP_DOCS = 400;
 
-    enum Kind { EXAMPLE, TITLE, KEYWORDS, ANSWER, WHOLE }
+    enum Kind { EXAMPLE, TITLE, KEYWORDS, ANSWER, WHOLE, OFF_TOPIC, OFF_TOPIC_WHOLE }
 
     /** Tunable weights; defaults were set by measuring on the development questions. */
     public record Weights(double word, double gram, double synonymWord, double synonymGram,
-                          double example, double title, double keywords, double answer, double whole, double decay) {
+                          double example, double title, double keywords, double answer, double whole, double offTopic, double decay) {
         public static Weights defaults() {
-            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 0.8);
+            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 1.4, 0.8);
         }
     }
 
@@ -104,11 +104,12 @@ public final class Retriever implements AutoCloseable {
                     for (String g : grams) df.merge(g, 1, Integer::sum);
                 }
             }
+            // off-topic kinds are shaped like entries (phrasings and a whole document) so they compete fairly
             for (var kind : offTopic.entrySet()) {
                 for (var byLang : kind.getValue().entrySet()) {
-                    for (String example : byLang.getValue()) {
-                        add(writer, OFF_TOPIC_PREFIX + kind.getKey(), byLang.getKey(), Kind.EXAMPLE, example, new HashSet<>());
-                    }
+                    String id = OFF_TOPIC_PREFIX + kind.getKey();
+                    for (String example : byLang.getValue()) add(writer, id, byLang.getKey(), Kind.OFF_TOPIC, example, new HashSet<>());
+                    add(writer, id, byLang.getKey(), Kind.OFF_TOPIC_WHOLE, String.join(" . ", byLang.getValue()), new HashSet<>());
                 }
             }
             writer.commit();
@@ -209,6 +210,8 @@ public final class Retriever implements AutoCloseable {
             case KEYWORDS -> weights.keywords();
             case ANSWER -> weights.answer();
             case WHOLE -> weights.whole();
+            case OFF_TOPIC -> weights.example() * weights.offTopic();
+            case OFF_TOPIC_WHOLE -> weights.whole() * weights.offTopic();
         };
     }
 
