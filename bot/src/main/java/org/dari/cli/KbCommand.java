@@ -110,7 +110,7 @@ final class KbCommand implements Runnable {
                 } else {
                     out.println("decision: " + d.kindCode() + " (" + d.reason().name().toLowerCase() + "), lang: " + d.lang().code());
                     for (Retriever.Match m : d.matches()) {
-                        out.printf("  %-28s score %.3f  coverage %.2f%n", m.id(), m.score(), m.coverage());
+                        out.printf("  %-28s score %.3f%n", m.id(), m.score());
                     }
                 }
                 return 0;
@@ -163,15 +163,7 @@ final class KbCommand implements Runnable {
                 List<KbEvaluation.Question> questions = KbEvaluation.read(file);
                 PrintStream out = Streams.stdout();
                 if (dump) {
-                    for (KbEvaluation.Question q : questions) {
-                        var d = kb.decide(q.text(), q.lang());
-                        var m = d.matches();
-                        out.printf(java.util.Locale.ROOT, "%s\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%s%n", q.lang().code(),
-                                q.isNone() ? "none" : q.isMenu() ? "menu" : "topic",
-                                m.isEmpty() ? "-" : q.expected().contains(m.get(0).id()) ? "hit" : (m.stream().limit(3).anyMatch(x -> q.expected().contains(x.id())) ? "top3" : "miss"),
-                                d.kindCode(), m.isEmpty() ? 0 : m.get(0).score(), m.isEmpty() ? 0 : m.get(0).coverage(),
-                                m.size() < 2 ? 0 : m.get(1).score() / m.get(0).score(), m.size() < 2 ? 0 : m.get(1).coverage(), q.text());
-                    }
+                    out.print(evaluation.dump(questions));
                     return 0;
                 }
                 if (tune) {

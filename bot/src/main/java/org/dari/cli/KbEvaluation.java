@@ -92,6 +92,22 @@ final class KbEvaluation {
         return new Report(outcomes);
     }
 
+    /** One tab-separated line of ranking features per question, for studying the decisions. */
+    String dump(List<Question> questions) {
+        StringBuilder out = new StringBuilder();
+        for (Outcome o : run(questions).outcomes()) {
+            List<Retriever.Match> m = o.decision().matches();
+            Question q = o.question();
+            out.append(String.format(Locale.ROOT, "%s\t%s\t%s\t%s\t%.3f\t%.3f\t%s%n", q.lang().code(),
+                    q.isNone() ? "none" : q.isMenu() ? "menu" : "topic",
+                    m.isEmpty() ? "-" : q.expected().contains(m.get(0).id()) ? "hit"
+                            : m.stream().limit(3).anyMatch(x -> q.expected().contains(x.id())) ? "top3" : "miss",
+                    o.decision().kindCode(), m.isEmpty() ? 0 : m.get(0).score(),
+                    m.size() < 2 ? 0 : m.get(1).score() / m.get(0).score(), q.text()));
+        }
+        return out.toString();
+    }
+
     /**
      * Tries every combination of thresholds on a grid and reports the best by a
      * score that puts safety first: confident-but-wrong answers cost most, then

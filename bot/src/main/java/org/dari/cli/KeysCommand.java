@@ -31,8 +31,10 @@ final class KeysCommand implements Runnable {
         @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: data_dir from the config, ./data).")
         Path data;
 
-        Config config() throws Config.ConfigException {
+        /** The configuration, refused when the key comes from a passphrase (there is no key file then). */
+        Config keyFileConfig(String refusal) throws Config.ConfigException, Main.UsageException {
             Config c = options.load(System.getenv());
+            if (c.keys().passphraseEnv() != null && !c.keys().passphraseEnv().isBlank()) throw new Main.UsageException(refusal);
             return data == null ? c : c.withDataDir(data.toString());
         }
     }
@@ -45,10 +47,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Config config = target.config();
-            if (config.keys().passphraseEnv() != null && !config.keys().passphraseEnv().isBlank()) {
-                throw new Main.UsageException("keys.passphrase_env is set: the key comes from the passphrase, there is no key file to create");
-            }
+            Config config = target.keyFileConfig("keys.passphrase_env is set: the key comes from the passphrase, there is no key file to create");
             Path dataDir = Path.of(config.dataDir());
             Path keyFile = Path.of(config.keys().keyFile());
             boolean existed = Files.exists(keyFile);
@@ -73,10 +72,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Config config = target.config();
-            if (config.keys().passphraseEnv() != null && !config.keys().passphraseEnv().isBlank()) {
-                throw new Main.UsageException("rotation is not available in passphrase mode yet");
-            }
+            Config config = target.keyFileConfig("rotation is not available in passphrase mode yet");
             try {
                 KeyRotation.rotate(Path.of(config.dataDir()), Path.of(config.keys().keyFile()));
             } catch (VaultException e) {

@@ -37,7 +37,7 @@ public final class Answerer {
         for (var route : priorityRoutes.entrySet()) {
             if (route.getValue().matches(q)) {
                 List<Retriever.Match> routed = new ArrayList<>();
-                routed.add(new Retriever.Match(route.getKey(), Double.MAX_VALUE, 1.0));
+                routed.add(new Retriever.Match(route.getKey(), Double.MAX_VALUE));
                 top.stream().filter(m -> !m.id().equals(route.getKey())).limit(MAX_SUGGESTIONS - 1).forEach(routed::add);
                 return new Decision(Decision.Kind.ANSWER, lang, routed, Decision.Reason.PRIORITY);
             }

@@ -25,13 +25,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Finds the entries that best fit a question. Each example phrasing, title,
@@ -53,7 +49,7 @@ public final class Retriever implements AutoCloseable {
         }
     }
 
-    public record Match(String id, double score, double coverage) {
+    public record Match(String id, double score) {
         /** A kind of question the knowledge base has no answer for (see i18n/off-topic.yaml). */
         public boolean offTopic() {
             return id.startsWith(OFF_TOPIC_PREFIX);
@@ -68,9 +64,6 @@ public final class Retriever implements AutoCloseable {
     private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
     private final DirectoryReader reader;
     private final IndexSearcher searcher;
-    private final Map<Lang, Map<String, Set<String>>> gramsByEntry = new EnumMap<>(Lang.class);
-    private final Map<Lang, Map<String, Integer>> gramDocFreq = new EnumMap<>(Lang.class);
-    private final int entryCount;
 
     public Retriever(KnowledgeBase kb, TextAnalyzers analyzers, Map<Lang, Synonyms> synonyms, Weights weights) {
         this(kb, Map.of(), analyzers, synonyms, weights);
@@ -84,32 +77,27 @@ public final class Retriever implements AutoCloseable {
         this.analyzers = analyzers;
         this.synonyms = Map.copyOf(synonyms);
         this.weights = weights;
-        this.entryCount = Math.max(1, kb.size());
         try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzers.analyzer()))) {
             for (Entry entry : kb.entries()) {
                 for (Lang lang : Lang.values()) {
                     Entry.Text t = entry.text(lang);
                     if (t == null) continue;
-                    Set<String> grams = new HashSet<>();
-                    for (String example : t.examples()) add(writer, entry.id(), lang, Kind.EXAMPLE, example, grams);
-                    add(writer, entry.id(), lang, Kind.TITLE, t.title(), grams);
-                    add(writer, entry.id(), lang, Kind.KEYWORDS, String.join(" , ", t.keywords()), grams);
-                    add(writer, entry.id(), lang, Kind.ANSWER, t.answer(), grams);
-                    add(writer, entry.id(), lang, Kind.ANSWER, t.more(), grams);
+                    for (String example : t.examples()) add(writer, entry.id(), lang, Kind.EXAMPLE, example);
+                    add(writer, entry.id(), lang, Kind.TITLE, t.title());
+                    add(writer, entry.id(), lang, Kind.KEYWORDS, String.join(" , ", t.keywords()));
+                    add(writer, entry.id(), lang, Kind.ANSWER, t.answer());
+                    add(writer, entry.id(), lang, Kind.ANSWER, t.more());
                     // the entry's phrasings together, for questions that combine several of them
                     add(writer, entry.id(), lang, Kind.WHOLE, String.join(" . ", t.examples()) + " . " + t.title()
-                            + " . " + String.join(" , ", t.keywords()), grams);
-                    gramsByEntry.computeIfAbsent(lang, l -> new HashMap<>()).put(entry.id(), grams);
-                    Map<String, Integer> df = gramDocFreq.computeIfAbsent(lang, l -> new HashMap<>());
-                    for (String g : grams) df.merge(g, 1, Integer::sum);
+                            + " . " + String.join(" , ", t.keywords()));
                 }
             }
             // off-topic kinds are shaped like entries (phrasings and a whole document) so they compete fairly
             for (var kind : offTopic.entrySet()) {
                 for (var byLang : kind.getValue().entrySet()) {
                     String id = OFF_TOPIC_PREFIX + kind.getKey();
-                    for (String example : byLang.getValue()) add(writer, id, byLang.getKey(), Kind.OFF_TOPIC, example, new HashSet<>());
-                    add(writer, id, byLang.getKey(), Kind.OFF_TOPIC_WHOLE, String.join(" . ", byLang.getValue()), new HashSet<>());
+                    for (String example : byLang.getValue()) add(writer, id, byLang.getKey(), Kind.OFF_TOPIC, example);
+                    add(writer, id, byLang.getKey(), Kind.OFF_TOPIC_WHOLE, String.join(" . ", byLang.getValue()));
                 }
             }
             writer.commit();
@@ -120,8 +108,7 @@ public final class Retriever implements AutoCloseable {
         }
     }
 
-    private void add(IndexWriter writer, String id, Lang lang, Kind kind, String rawText, Set<String> grams)
-            throws IOException {
+    private void add(IndexWriter writer, String id, Lang lang, Kind kind, String rawText) throws IOException {
         if (rawText == null || rawText.isBlank()) return;
         String text = normalize(rawText, lang);
         Document doc = new Document();
@@ -131,14 +118,12 @@ public final class Retriever implements AutoCloseable {
         doc.add(new TextField(wordField(lang), text, Field.Store.NO));
         doc.add(new TextField(gramField(lang), text, Field.Store.NO));
         writer.addDocument(doc);
-        if (kind != Kind.ANSWER) grams.addAll(analyzers.terms(gramField(lang), text));
     }
 
     /** Entries ranked for a question, best first. */
     public List<Match> search(String question, Lang lang) {
         String q = normalize(question.length() > MAX_QUESTION_CHARS ? question.substring(0, MAX_QUESTION_CHARS) : question, lang);
         Synonyms syn = synonyms.getOrDefault(lang, Synonyms.empty());
-        String expansion = syn.expansion(q);
         QueryBuilder builder = new QueryBuilder(analyzers.analyzer());
         BooleanQuery.Builder query = new BooleanQuery.Builder();
         addClause(query, builder.createBooleanQuery(wordField(lang), q), weights.word());
@@ -166,9 +151,8 @@ public final class Retriever implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> queryGrams = analyzers.terms(gramField(lang), q + " " + expansion);
         List<Match> matches = new ArrayList<>();
-        docScores.forEach((id, scores) -> matches.add(new Match(id, decayingSum(scores), coverage(lang, id, queryGrams))));
+        docScores.forEach((id, scores) -> matches.add(new Match(id, decayingSum(scores))));
         matches.sort(Comparator.comparingDouble(Match::score).reversed());
         return matches;
     }
@@ -183,24 +167,6 @@ public final class Retriever implements AutoCloseable {
             factor *= weights.decay();
         }
         return total;
-    }
-
-    /**
-     * How much of the question the entry's own words account for, each piece
-     * weighted by how rare it is across entries: a question about the weather
-     * shares only common endings with any entry and scores low.
-     */
-    private double coverage(Lang lang, String id, List<String> queryGrams) {
-        Set<String> grams = gramsByEntry.getOrDefault(lang, Map.of()).getOrDefault(id, Set.of());
-        Map<String, Integer> df = gramDocFreq.getOrDefault(lang, Map.of());
-        double total = 0;
-        double covered = 0;
-        for (String g : new HashSet<>(queryGrams)) {
-            double idf = Math.log(1 + entryCount / (df.getOrDefault(g, 0) + 0.5));
-            total += idf;
-            if (grams.contains(g)) covered += idf;
-        }
-        return total == 0 ? 0 : covered / total;
     }
 
     private double kindWeight(Kind kind) {

@@ -5,10 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Groups of words that mean the same thing to the people who write to Dari
@@ -56,27 +54,6 @@ public final class Synonyms {
             if (!missing.isEmpty()) out.add(missing);
         }
         return out;
-    }
-
-    /** The words to add to a question: the other members of every group it touches. */
-    public String expansion(String question) {
-        String q = normalizeKey(question);
-        String compact = q.replace(" ", "");
-        Set<String> added = new LinkedHashSet<>();
-        for (List<String> group : groups) {
-            boolean hit = false;
-            for (String word : group) {
-                if (matches(q, compact, word)) {
-                    hit = true;
-                    break;
-                }
-            }
-            if (!hit) continue;
-            for (String word : group) {
-                if (!q.contains(word)) added.add(word);
-            }
-        }
-        return String.join(" ", added);
     }
 
     private static boolean matches(String q, String compact, String word) {
