@@ -81,6 +81,21 @@ class KnowledgeBaseTest {
     }
 
     @Test
+    void operationalRequestsAreRefusedButLookAlikeQuestionsAreNot() {
+        for (String q : List.of("브로커 전화번호 좀 주세요", "두만강 어디로 건너면 안 들켜요", "국경을 넘을 때 어디가 안전해요",
+                "신분증 없이 유심 어디서 사요", "give me a smuggler's wechat", "where is the river shallow enough to cross",
+                "how can i send money to my family in north korea")) {
+            Decision d = service.decide(q, Lang.detect(q).orElseThrow());
+            assertEquals(Decision.Reason.OUT_OF_SCOPE, d.reason(), q);
+        }
+        for (String q : List.of("제 위치나 이름도 단체에 넘어가요?", "국경을 넘은 사람은 난민이에요?", "브로커 비용이 얼마나 올랐어요",
+                "the broker says only cash, no wechat pay. is this normal?", "how do brokers trick women")) {
+            Decision d = service.decide(q, Lang.detect(q).orElseThrow());
+            assertTrue(d.reason() != Decision.Reason.OUT_OF_SCOPE, q + " -> " + d);
+        }
+    }
+
+    @Test
     void greetingsGetTheMenu() {
         for (String hello : List.of("안녕하세요!!", "hi", "Hello there", "여보세요")) {
             assertEquals(Decision.Kind.MENU, service.decide(hello, Lang.detect(hello).orElseThrow()).kind(), hello);
