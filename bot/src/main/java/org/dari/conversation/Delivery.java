@@ -97,6 +97,7 @@ public final class Delivery implements AutoCloseable {
                 sent++;
             } catch (SendException e) {
                 LOG.warn("delivery.send_failed", "kind", e.kind(), "attempts", item.attempts());
+                if (e.kind() == SendException.Kind.UNTRUSTED_IDENTITY) acceptNewIdentity(recipient);
                 if (e.retryable()) {
                     store.retryLater(item.id());
                     heldBack.add(recipient);
@@ -106,6 +107,16 @@ public final class Delivery implements AutoCloseable {
             }
         }
         return sent;
+    }
+
+    /** A person who reinstalled Signal has a new safety number; without this they would never hear back. */
+    private void acceptNewIdentity(String recipient) {
+        try {
+            transport.acceptNewIdentity(recipient);
+            LOG.info("delivery.identity_accepted");
+        } catch (SendException e) {
+            LOG.warn("delivery.identity_not_accepted", "kind", e.kind());
+        }
     }
 
     private void ensureTimer(String recipient) throws SendException {

@@ -137,16 +137,31 @@ public final class SignalTransport implements Transport {
 
     /** Marks one contact's identity key as verified, after its safety number was compared out of band. */
     public void trustVerified(String recipient, String safetyNumber) throws SendException {
-        requireRecipient(recipient);
         if (safetyNumber == null || safetyNumber.isBlank()) throw new IllegalArgumentException("safety number missing");
+        ObjectNode body = mapper.createObjectNode();
+        body.put("verified_safety_number", safetyNumber);
+        trust(recipient, body);
+    }
+
+    /**
+     * Accepts a person's new safety number after they reinstalled Signal, as Signal's
+     * own apps do for ordinary chats ({@code trust_all_known_keys}).
+     */
+    @Override
+    public void acceptNewIdentity(String recipient) throws SendException {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("trust_all_known_keys", true);
+        trust(recipient, body);
+    }
+
+    private void trust(String recipient, ObjectNode body) throws SendException {
+        requireRecipient(recipient);
         HttpUrl url;
         try {
             url = endpoints.trust(recipient);
         } catch (IllegalArgumentException e) {
             throw new SendException(SendException.Kind.REJECTED, "recipient cannot be used in a path");
         }
-        ObjectNode body = mapper.createObjectNode();
-        body.put("verified_safety_number", safetyNumber);
         expectSuccess(call(new Request.Builder().url(url).put(json(body)).build(), "trust"), "trust");
     }
 

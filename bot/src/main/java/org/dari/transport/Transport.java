@@ -16,6 +16,13 @@ public interface Transport extends AutoCloseable {
     default void setDisappearingTimer(String recipient, int seconds) throws SendException {
     }
 
+    /**
+     * Accepts a recipient's changed identity key so sends to them work again.
+     * Only for people asking questions: caseworkers must be verified instead.
+     */
+    default void acceptNewIdentity(String recipient) throws SendException {
+    }
+
     /** Stops receiving and frees resources. */
     @Override
     void close();

@@ -66,4 +66,24 @@ class SignalEndToEndTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aPersonWhoReinstalledSignalStillGetsTheAnswer(@TempDir Path dir) throws Exception {
+        try (FakeSignalServer server = new FakeSignalServer(FakeSignalServer.Mode.NORMAL)) {
+            server.start();
+            server.replyToNextSend(FakeSignalServer.SendReply.error(400, "Failed to send message due to untrusted identities"));
+            Config config = TestBots.load(TestBots.signalConfig(dir, server, dir.resolve("data")));
+            try (TestBots.Running bot = TestBots.run(config)) {
+                server.push(Envelopes.text(KOREAN_PERSON, "+4915112345678", 1_755_379_200_000L, "안녕하세요"));
+                TestBots.await("the retried reply", WAIT, () -> TestBots.sendsTo(server, KOREAN_PERSON).size() >= 2);
+            }
+            var trust = server.trustRequests();
+            assertEquals(1, trust.size(), "the new safety number was accepted once");
+            assertEquals(KOREAN_PERSON, trust.get(0).numberToTrust());
+            assertTrue(trust.get(0).body().path("trust_all_known_keys").asBoolean());
+            List<JsonNode> sends = TestBots.sendsTo(server, KOREAN_PERSON);
+            assertEquals(TestBots.text(sends.get(0)), TestBots.text(sends.get(1)), "the same reply, retried");
+            assertEquals(2, sends.size(), "delivered once after the failure");
+        }
+    }
 }
