@@ -1,20 +1,18 @@
 package org.dari.cli;
 
+import org.dari.store.TestSupport;
 import org.dari.transport.FakeSignalServer;
 import org.dari.transport.FakeSignalServer.Envelopes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,31 +60,11 @@ class PipelineCanaryTest {
         }
     }
 
-    private static void assertNoCanaries(Path dir, String when) throws IOException {
-        List<byte[]> needles = new ArrayList<>();
+    private static void assertNoCanaries(Path dir, String when) {
         for (String canary : List.of(UUID, NUMBER, "canary-text-7731", "카나리아", NAME)) {
-            needles.add(canary.getBytes(StandardCharsets.UTF_8));
-            needles.add(canary.getBytes(StandardCharsets.UTF_16LE));
-            needles.add(canary.getBytes(StandardCharsets.UTF_16BE));
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                byte[] bytes = Files.readAllBytes(f);
-                for (byte[] needle : needles) {
-                    assertFalse(contains(bytes, needle), "a canary is in " + f.getFileName() + " " + when);
-                }
+            for (byte[] encoded : TestSupport.encodings(canary)) {
+                assertTrue(TestSupport.filesContaining(dir, encoded).isEmpty(), "a canary is on disk " + when);
             }
         }
-    }
-
-    static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) continue outer;
-            }
-            return true;
-        }
-        return false;
     }
 }

@@ -18,7 +18,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-final class TestSupport {
+/** Helpers for tests that look at stored bytes; also used by the end-to-end canary test. */
+public final class TestSupport {
     private TestSupport() {
     }
 
@@ -64,13 +65,13 @@ final class TestSupport {
     }
 
     /** A string as it could appear in a file: UTF-8, UTF-16LE, UTF-16BE. */
-    static List<byte[]> encodings(String s) {
+    public static List<byte[]> encodings(String s) {
         return List.of(s.getBytes(StandardCharsets.UTF_8), s.getBytes(StandardCharsets.UTF_16LE),
                 s.getBytes(StandardCharsets.UTF_16BE));
     }
 
     /** Every regular file under {@code dir} (db, -wal, -shm, -journal, anything) that holds {@code needle}. */
-    static List<Path> filesContaining(Path dir, byte[] needle) {
+    public static List<Path> filesContaining(Path dir, byte[] needle) {
         List<Path> hits = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
