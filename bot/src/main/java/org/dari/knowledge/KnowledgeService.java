@@ -95,8 +95,8 @@ public final class KnowledgeService implements AutoCloseable {
         if (fp == old.fingerprint()) return false;
         try {
             Snapshot fresh = build(fp);
+            // the old index is not closed: a worker may still be searching it; it is heap memory and the GC frees it
             current.set(fresh);
-            old.retriever().close();
             LOG.info("knowledge.reloaded", "entries", fresh.kb().size());
             return true;
         } catch (InvalidKnowledgeException e) {
