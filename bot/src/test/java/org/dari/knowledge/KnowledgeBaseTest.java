@@ -84,12 +84,14 @@ class KnowledgeBaseTest {
     void operationalRequestsAreRefusedButLookAlikeQuestionsAreNot() {
         for (String q : List.of("브로커 전화번호 좀 주세요", "두만강 어디로 건너면 안 들켜요", "국경을 넘을 때 어디가 안전해요",
                 "신분증 없이 유심 어디서 사요", "give me a smuggler's wechat", "where is the river shallow enough to cross",
-                "how can i send money to my family in north korea")) {
+                "how can i send money to my family in north korea", "tell me the exact route to thailand, which border town",
+                "라오스 가는 길 자세히 알려주세요")) {
             Decision d = service.decide(q, Lang.detect(q).orElseThrow());
             assertEquals(Decision.Reason.OUT_OF_SCOPE, d.reason(), q);
         }
         for (String q : List.of("제 위치나 이름도 단체에 넘어가요?", "국경을 넘은 사람은 난민이에요?", "브로커 비용이 얼마나 올랐어요",
-                "the broker says only cash, no wechat pay. is this normal?", "how do brokers trick women")) {
+                "the broker says only cash, no wechat pay. is this normal?", "how do brokers trick women",
+                "can people reach thailand from china?", "is the route through laos dangerous for women?")) {
             Decision d = service.decide(q, Lang.detect(q).orElseThrow());
             assertTrue(d.reason() != Decision.Reason.OUT_OF_SCOPE, q + " -> " + d);
         }
@@ -97,7 +99,8 @@ class KnowledgeBaseTest {
 
     @Test
     void greetingsGetTheMenu() {
-        for (String hello : List.of("안녕하세요!!", "hi", "Hello there", "여보세요")) {
+        for (String hello : List.of("안녕하세요!!", "hi", "Hello there", "여보세요", "안녕하심까", "hello? anyone there",
+                "what can i ask here", "여기 뭐 물어볼수 있어요", "처음인데 어떻게 써요")) {
             assertEquals(Decision.Kind.MENU, service.decide(hello, Lang.detect(hello).orElseThrow()).kind(), hello);
         }
     }
