@@ -1,0 +1,38 @@
+package org.dari.cli;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Holds the bundled knowledge base to its quality targets on two sets of labelled
+ * questions kept with the tests (the development set itself lives outside the
+ * repository): fresh-questions.tsv was written without seeing the entries;
+ * writer-questions.tsv by the person who extended the keywords.
+ */
+class AnswerQualityTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"eval/fresh-questions.tsv", "eval/writer-questions.tsv"})
+    void meetsTheTargets(String resource) throws Exception {
+        Path file = Path.of(getClass().getClassLoader().getResource(resource).toURI());
+        try (var kb = KbCommand.open(Config.defaults(), TestBots.HOME)) {
+            KbEvaluation.Report report = new KbEvaluation(kb).run(KbEvaluation.read(file));
+            Map<String, KbEvaluation.Figures> figures = report.byLanguage();
+            String table = report.render(true);
+            for (String lang : new String[] {"ko", "en"}) {
+                KbEvaluation.Figures f = figures.get(lang);
+                assertTrue(f.top1() >= 0.90 * f.topics(), lang + " top-1 below 90%\n" + table);
+            }
+            KbEvaluation.Figures all = figures.get("all");
+            assertTrue(all.top3() >= 0.97 * all.topics(), "top-3 below 97%\n" + table);
+            assertTrue(all.noneDeclined() >= 0.90 * all.nones(), "NONE declined below 90%\n" + table);
+            if (all.menus() > 0) assertTrue(all.menuShown() >= 0.95 * all.menus(), "MENU below 95%\n" + table);
+            assertTrue(all.confidentWrong() <= 0.03 * (all.topics() + all.nones()), "confident-but-wrong above 3%\n" + table);
+        }
+    }
+}
