@@ -37,7 +37,9 @@ final class ConsoleCommand implements Callable<Integer> {
         try (LocalState state = LocalState.open(config, Clock.systemUTC());
              Bot bot = new Bot(config, home, transport, state.store(), state.personKey(), Clock.systemUTC(), err)) {
             if (interactive) {
-                out.println("Dari console. Type a message (Ctrl-D to quit). 메시지를 입력하세요.");
+                var messages = org.dari.conversation.Messages.load(home.resolve(config.knowledge().i18nDir()));
+                out.println(messages.get(org.dari.knowledge.Lang.KO, "console_banner"));
+                out.println(messages.get(org.dari.knowledge.Lang.EN, "console_banner"));
                 out.println();
             }
             bot.start();
