@@ -43,6 +43,7 @@ public final class Bot implements AutoCloseable {
     private final MessageStore store;
     private final ScheduledExecutorService timers;
     private final Config config;
+    private final Messages messages;
 
     public Bot(Config config, Home home, Transport transport, MessageStore store, UnaryOperator<String> personKey,
                Clock clock, PrintStream adminOut) throws IOException {
@@ -50,9 +51,8 @@ public final class Bot implements AutoCloseable {
         this.transport = transport;
         this.store = store;
         Path i18n = home.resolve(config.knowledge().i18nDir());
-        this.knowledge = new KnowledgeService(new KnowledgeService.Paths(home.resolve(config.knowledge().seedsDir()), i18n),
-                clock, config.thresholds(), Retriever.Weights.defaults(), adminOut::println);
-        Messages messages = Messages.load(i18n);
+        this.knowledge = openKnowledge(config, home, clock, adminOut::println);
+        this.messages = Messages.load(i18n);
         CommandWords commands = CommandWords.load(i18n.resolve("commands.yaml"));
         Sessions sessions = new Sessions(Duration.ofMinutes(config.retention().sessionIdleMinutes()), 100_000, Lang.KO);
         Conversation conversation = new Conversation(knowledge, messages, commands, categoryTitles(i18n),
@@ -66,6 +66,13 @@ public final class Bot implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The knowledge base as configured: the one place it is opened, for the bot and the kb tools. */
+    static KnowledgeService openKnowledge(Config config, Home home, Clock clock, java.util.function.Consumer<String> adminNotices) {
+        return new KnowledgeService(new KnowledgeService.Paths(home.resolve(config.knowledge().seedsDir()),
+                home.resolve(config.knowledge().i18nDir())), clock, config.thresholds(), Retriever.Weights.defaults(),
+                adminNotices);
     }
 
     static Map<String, Map<Lang, String>> categoryTitles(Path i18n) throws IOException {
@@ -114,6 +121,10 @@ public final class Bot implements AutoCloseable {
 
     public Pipeline pipeline() {
         return pipeline;
+    }
+
+    public Messages messages() {
+        return messages;
     }
 
     public KnowledgeService knowledge() {

@@ -37,9 +37,8 @@ final class ConsoleCommand implements Callable<Integer> {
         try (LocalState state = LocalState.open(config, Clock.systemUTC());
              Bot bot = new Bot(config, home, transport, state.store(), state.personKey(), Clock.systemUTC(), err)) {
             if (interactive) {
-                var messages = org.dari.conversation.Messages.load(home.resolve(config.knowledge().i18nDir()));
-                out.println(messages.get(org.dari.knowledge.Lang.KO, "console_banner"));
-                out.println(messages.get(org.dari.knowledge.Lang.EN, "console_banner"));
+                out.println(bot.messages().get(org.dari.knowledge.Lang.KO, "console_banner"));
+                out.println(bot.messages().get(org.dari.knowledge.Lang.EN, "console_banner"));
                 out.println();
             }
             bot.start();

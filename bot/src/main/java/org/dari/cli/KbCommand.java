@@ -36,9 +36,7 @@ final class KbCommand implements Runnable {
     }
 
     static KnowledgeService open(Config config, Home home) {
-        return new KnowledgeService(new KnowledgeService.Paths(home.resolve(config.knowledge().seedsDir()),
-                home.resolve(config.knowledge().i18nDir())), Clock.systemUTC(), config.thresholds(),
-                Retriever.Weights.defaults(), Streams.stderr()::println);
+        return Bot.openKnowledge(config, home, Clock.systemUTC(), Streams.stderr()::println);
     }
 
     static KnowledgeService openOrExplain(Config config, Home home) throws Main.UsageException {
