@@ -28,7 +28,8 @@ public record Config(
         @JsonProperty("disappearing_timer_hours") Integer disappearingTimerHours,
         @JsonProperty("dispatcher") DispatcherSettings dispatcher,
         @JsonProperty("rate_limit") RateLimit rateLimit,
-        @JsonProperty("knowledge") Knowledge knowledge) {
+        @JsonProperty("knowledge") Knowledge knowledge,
+        @JsonProperty("referral") Referral referral) {
 
     public record Signal(@JsonProperty("url") String url,
                          @JsonProperty("number") String number,
@@ -65,6 +66,11 @@ public record Config(
                             @JsonProperty("max_runner_up_ratio") Double maxRunnerUpRatio) {
     }
 
+    public record Referral(@JsonProperty("organisations") String organisations,
+                           @JsonProperty("exchange_hours") Integer exchangeHours,
+                           @JsonProperty("note_max_chars") Integer noteMaxChars) {
+    }
+
     /** A configuration problem, phrased for the operator in one line. */
     public static final class ConfigException extends Exception {
         public ConfigException(String message) {
@@ -80,7 +86,7 @@ public record Config(
             "DARI_KEY_FILE", "keys.key_file");
 
     public static Config defaults() {
-        return new Config(null, null, null, null, null, null, null, null).withDefaults();
+        return new Config(null, null, null, null, null, null, null, null, null).withDefaults();
     }
 
     public static Config load(Path file, Map<String, String> env) throws ConfigException {
@@ -99,7 +105,7 @@ public record Config(
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read");
         }
-        if (raw == null) raw = new Config(null, null, null, null, null, null, null, null);
+        if (raw == null) raw = new Config(null, null, null, null, null, null, null, null, null);
         Config config = raw.withEnvironment(env).withDefaults();
         config.validate();
         return config;
@@ -123,7 +129,7 @@ public record Config(
         String keyFile = k.keyFile().equals(Path.of(dataDir, "master.key").toString())
                 ? Path.of(dir, "master.key").toString() : k.keyFile();
         return new Config(dir, signal, new Keys(keyFile, k.passphraseEnv()), retention, disappearingTimerHours,
-                dispatcher, rateLimit, knowledge);
+                dispatcher, rateLimit, knowledge, referral);
     }
 
     Config withEnvironment(Map<String, String> env) {
@@ -134,7 +140,7 @@ public record Config(
                 new Signal(env.getOrDefault("DARI_SIGNAL_URL", s.url()), env.getOrDefault("DARI_SIGNAL_NUMBER", s.number()),
                         env.getOrDefault("DARI_SIGNAL_RECEIVE_MODE", s.receiveMode()), s.pollTimeoutSeconds()),
                 new Keys(env.getOrDefault("DARI_KEY_FILE", k.keyFile()), k.passphraseEnv()),
-                retention, disappearingTimerHours, dispatcher, rateLimit, knowledge);
+                retention, disappearingTimerHours, dispatcher, rateLimit, knowledge, referral);
     }
 
     Config withDefaults() {
@@ -143,6 +149,7 @@ public record Config(
         Retention r = retention == null ? new Retention(null, null, null, null, null) : retention;
         DispatcherSettings d = dispatcher == null ? new DispatcherSettings(null, null) : dispatcher;
         RateLimit rl = rateLimit == null ? new RateLimit(null, null) : rateLimit;
+        Referral rf = referral == null ? new Referral(null, null, null) : referral;
         Knowledge kn = knowledge == null ? new Knowledge(null, null, null, null, null, null, null, null) : knowledge;
         String data = or(dataDir, "./data");
         var t = org.dari.knowledge.Thresholds.defaults();
@@ -157,7 +164,9 @@ public record Config(
                 new Knowledge(or(kn.seedsDir(), "seeds"), or(kn.i18nDir(), "i18n"), or(kn.reloadSeconds(), 5),
                         or(kn.koDecline(), t.koDecline()), or(kn.koAnswer(), t.koAnswer()),
                         or(kn.enDecline(), t.enDecline()), or(kn.enAnswer(), t.enAnswer()),
-                        or(kn.maxRunnerUpRatio(), t.maxRunnerUpRatio())));
+                        or(kn.maxRunnerUpRatio(), t.maxRunnerUpRatio())),
+                new Referral(or(rf.organisations(), "config/organisations.yaml"), or(rf.exchangeHours(), 24),
+                        or(rf.noteMaxChars(), 300)));
     }
 
     void validate() throws ConfigException {
@@ -182,6 +191,8 @@ public record Config(
         positive(problems, "rate_limit.burst", rateLimit.burst());
         positive(problems, "rate_limit.per_minute", rateLimit.perMinute());
         positive(problems, "knowledge.reload_seconds", knowledge.reloadSeconds());
+        positive(problems, "referral.exchange_hours", referral.exchangeHours());
+        positive(problems, "referral.note_max_chars", referral.noteMaxChars());
         if (disappearingTimerHours < 0 || disappearingTimerHours > 24 * 28) {
             problems.add("disappearing_timer_hours must be between 0 and 672");
         }
