@@ -2,6 +2,7 @@ package org.dari.referral;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -227,6 +228,9 @@ public final class OrganisationRegistry {
             throw new RegistryException(List.of(file.getFileName() + ": unknown field '" + e.getPropertyName() + "'"
                     + in(e) + line(e)));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamReadException) {
+                throw new RegistryException(List.of(file.getFileName() + ": not valid YAML" + line(e)));
+            }
             throw new RegistryException(List.of(file.getFileName() + ": wrong type or shape" + in(e) + line(e)));
         } catch (JsonProcessingException e) {
             throw new RegistryException(List.of(file.getFileName() + ": not valid YAML" + line(e)));
