@@ -8,6 +8,7 @@ import org.bouncycastle.util.encoders.Hex;
 import org.pgpainless.PGPainless;
 import org.pgpainless.algorithm.EncryptionPurpose;
 import org.pgpainless.algorithm.KeyFlag;
+import org.pgpainless.encryption_signing.EncryptionOptions;
 import org.pgpainless.key.collection.PGPKeyRingCollection;
 import org.pgpainless.key.info.KeyRingInfo;
 
@@ -135,6 +136,9 @@ public final class KeyCheck {
                 }
             }
             algorithm += subkeys;
+            if (errors.isEmpty() && !sealerAccepts(ring, now)) {
+                errors.add("the key is refused for encryption by the OpenPGP library (unusual preferences or self-signatures)");
+            }
             expires = encryptionExpiry(info, primaryExpiry);
             if (errors.isEmpty() && expires.isPresent() && expires.get().isBefore(now.plus(EXPIRY_WARNING))) {
                 long days = Math.max(0, Duration.between(now, expires.get()).toDays());
@@ -144,6 +148,16 @@ public final class KeyCheck {
             errors.add("the key cannot be evaluated (no valid self-signature?)");
         }
         return new Result(errors.isEmpty() ? Optional.of(ring) : Optional.empty(), fingerprint, expires, algorithm, errors, warnings);
+    }
+
+    /** The sealer would encrypt to this key: the library's own checks agree with ours. */
+    private static boolean sealerAccepts(PGPPublicKeyRing ring, Instant now) {
+        try {
+            new EncryptionOptions(EncryptionPurpose.ANY).setEvaluationDate(Date.from(now)).addRecipient(ring);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Upper case, without spaces: how fingerprints are compared. */

@@ -1,5 +1,7 @@
 package org.dari.referral;
 
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
+
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +29,11 @@ public record Organisation(String id, String nameKo, String nameEn, Set<Service>
     /** The display name in {@code langCode} ("ko" or "en"); Korean for anything else. */
     public String name(String langCode) {
         return "en".equals(langCode) ? nameEn : nameKo;
+    }
+
+    /** Every key of the organisation, as the sealer takes them: a referral is encrypted to all. */
+    public List<PGPPublicKeyRing> certificates() {
+        return keys.stream().map(OrgKey::ring).toList();
     }
 
     public boolean serves(Service service, String language) {
