@@ -1,5 +1,8 @@
 package org.dari.cli;
 
+import org.dari.referral.BotSigningKey;
+import org.dari.referral.KeyCheck;
+import org.dari.store.KeyRing;
 import org.dari.store.KeyRotation;
 import org.dari.store.MasterKey;
 import org.dari.store.VaultException;
@@ -12,7 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Create or rotate the key that encrypts the bot's state.",
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Create or rotate the key that encrypts the bot's state (and its sealed signing key).",
         subcommands = {KeysCommand.Init.class, KeysCommand.Rotate.class})
 final class KeysCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -40,7 +43,8 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "init", mixinStandardHelpOptions = true,
-            description = "Create the 256-bit master key file (mode 0600) if it does not exist yet.")
+            description = {"Create the 256-bit master key file (mode 0600) if it does not exist yet,",
+                    "and the bot's OpenPGP signing key, stored sealed under it."})
     static final class Init implements Callable<Integer> {
         @Mixin
         Target target = new Target();
@@ -54,8 +58,12 @@ final class KeysCommand implements Runnable {
             if (!Files.exists(dataDir)) {
                 Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            try (MasterKey ignored = KeyRotation.loadKey(dataDir, keyFile)) {
+            try (MasterKey master = KeyRotation.loadKey(dataDir, keyFile); KeyRing keys = new KeyRing(master)) {
                 Streams.stdout().println((existed ? "key file already exists, left as it is: " : "created key file: ") + keyFile);
+                boolean hadBotKey = BotSigningKey.load(dataDir, keys).isPresent();
+                BotSigningKey botKey = BotSigningKey.loadOrCreate(dataDir, keys);
+                Streams.stdout().println((hadBotKey ? "bot signing key already exists: " : "created bot signing key: ")
+                        + KeyCheck.grouped(botKey.fingerprint()) + " (show it with: dari org bot-key)");
             } catch (VaultException e) {
                 throw new Main.UsageException(e.getMessage());
             }

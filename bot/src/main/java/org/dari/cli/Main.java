@@ -8,7 +8,8 @@ import java.io.PrintWriter;
 /** {@code dari}: the command line. Errors are one clear line, never a stack trace. */
 @Command(name = "dari", mixinStandardHelpOptions = true, version = "dari 0.1.0",
         description = "Dari (다리): a Signal bot that answers questions about refugees' rights and relays requests for help.",
-        subcommands = {ConsoleCommand.class, RunCommand.class, KbCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConsoleCommand.class, RunCommand.class, KbCommand.class, KeysCommand.class, OrgCommand.class,
+                ReferralCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_FAILURE = 1;
@@ -52,6 +53,11 @@ public final class Main implements Runnable {
             }
             if (ex instanceof org.dari.store.VaultException) {
                 // vault messages name the file and the problem, never data or keys
+                err.println("dari: " + oneLine(ex.getMessage()));
+                return EXIT_FAILURE;
+            }
+            if (ex instanceof org.dari.referral.ReferralException) {
+                // fixed text, never data or key material
                 err.println("dari: " + oneLine(ex.getMessage()));
                 return EXIT_FAILURE;
             }

@@ -12,7 +12,8 @@ import java.time.Clock;
  * <p>Steps, each durable before the next: (1) the new key is written to {@code <keyfile>.new};
  * (2) every row is re-sealed and every pseudonym recomputed under the new key in one transaction;
  * (3) the old key file is overwritten with zeros, fsynced and deleted; (4) {@code <keyfile>.new} is
- * renamed to {@code <keyfile>}. A crash at any point leaves at most two keys, and
+ * renamed to {@code <keyfile>}. Sealed files ({@link SealedFile}) are re-sealed to {@code <file>.new} in
+ * step 1 and moved into place after step 4. A crash at any point leaves at most two keys, and
  * {@link #loadKey} keeps the one that passes the database's key check and destroys the other.
  */
 public final class KeyRotation {
@@ -25,12 +26,15 @@ public final class KeyRotation {
         try (MasterKey current = loadKey(dataDir, keyFile); MasterKey next = MasterKey.generate()) {
             stage(keyFile, next);
             try {
+                stageSealedFiles(dataDir, current, next);
                 reseal(dataDir, current, next);
             } catch (RuntimeException e) {
+                SealedFile.ALL.forEach(f -> f.discardStaged(dataDir));
                 KeyFile.destroy(staged(keyFile));
                 throw e;
             }
             promote(keyFile);
+            SealedFile.ALL.forEach(f -> f.promote(dataDir));
         }
         LOG.info("keys.rotated");
     }
@@ -72,6 +76,16 @@ public final class KeyRotation {
     /** Step 1: the new key, durable, beside the old one. */
     static void stage(Path keyFile, MasterKey next) {
         KeyFile.write(staged(keyFile), next);
+    }
+
+    /** Step 1b: each sealed file also under the new key, as {@code <file>.new}; {@link SealedFile#read} settles a crash. */
+    static void stageSealedFiles(Path dataDir, MasterKey current, MasterKey next) {
+        if (Vault.exists(dataDir) && !opens(dataDir, current)) {
+            throw new VaultException(VaultException.Problem.WRONG_KEY, VaultException.WRONG_KEY_MESSAGE);
+        }
+        try (KeyRing from = new KeyRing(current); KeyRing to = new KeyRing(next)) {
+            for (SealedFile file : SealedFile.ALL) file.stage(dataDir, from, to);
+        }
     }
 
     /** Step 2: one transaction that re-seals everything under the new key. */
