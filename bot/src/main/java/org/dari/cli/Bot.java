@@ -7,6 +7,19 @@ import org.dari.conversation.CommandWords;
 import org.dari.conversation.Conversation;
 import org.dari.conversation.Delivery;
 import org.dari.conversation.Dispatcher;
+import org.dari.conversation.Exchanges;
+import org.dari.conversation.Referrals;
+import org.dari.conversation.ServiceTitles;
+import org.dari.knowledge.UrgentAnswers;
+import org.dari.referral.Caseworker;
+import org.dari.referral.OrganisationRegistry;
+import org.dari.referral.ReferralCode;
+import org.dari.referral.ReferralSealer;
+import org.dari.safety.Redactor;
+import org.dari.safety.UrgentDetector;
+import org.dari.store.ReferralLinks;
+import org.dari.transport.OutboundMessage;
+import java.nio.charset.StandardCharsets;
 import org.dari.conversation.MessageStore;
 import org.dari.conversation.Messages;
 import org.dari.conversation.Pipeline;
@@ -43,22 +56,41 @@ public final class Bot implements AutoCloseable {
     private final MessageStore store;
     private final ScheduledExecutorService timers;
     private final Config config;
+    private final Clock clock;
     private final Messages messages;
+    private final OrganisationRegistry registry;
+    private final ReferralLinks links;
+    /** Longer messages get a short answer asking for shorter ones (the default). */
+    static final int MAX_MESSAGE_CHARS = 2_000;
+    private static final Duration EXPIRY_NOTICE = Duration.ofDays(3);
 
-    public Bot(Config config, Home home, Transport transport, MessageStore store, UnaryOperator<String> personKey,
+    public Bot(Config config, Home home, Transport transport, LocalState state, OrganisationRegistry registry,
                Clock clock, PrintStream adminOut) throws IOException {
         this.config = config;
+        this.clock = clock;
         this.transport = transport;
-        this.store = store;
+        this.store = state.store();
+        this.registry = registry;
+        UnaryOperator<String> personKey = state.personKey();
         Path i18n = home.resolve(config.knowledge().i18nDir());
         this.knowledge = openKnowledge(config, home, clock, adminOut::println);
         this.messages = Messages.load(i18n);
         CommandWords commands = CommandWords.load(i18n.resolve("commands.yaml"));
         Sessions sessions = new Sessions(Duration.ofMinutes(config.retention().sessionIdleMinutes()), 100_000, Lang.KO);
+        this.links = state.referralLinks();
+        Exchanges exchanges = new Exchanges(Duration.ofHours(config.referral().exchangeHours()), 100_000);
+        Referrals referrals = new Referrals(registry, links,
+                new ReferralSealer(state.signingKey(Path.of(config.dataDir()))), exchanges,
+                new CaseworkerIdentities(transport), ServiceTitles.load(i18n.resolve("services.yaml")), personKey, clock,
+                Duration.ofDays(config.retention().referralIdleDays()));
+        Conversation.Urgency urgency = new Conversation.Urgency(UrgentDetector.load(i18n),
+                UrgentAnswers.load(home.resolve(config.knowledge().seedsDir()).resolve("urgent")));
         Conversation conversation = new Conversation(knowledge, messages, commands, categoryTitles(i18n),
-                config.privacyFacts());
+                config.privacyFacts(), urgency, referrals, new Redactor(), MAX_MESSAGE_CHARS,
+                config.referral().noteMaxChars());
         this.dispatcher = new Dispatcher(config.dispatcher().threads(), config.dispatcher().maxPending());
-        this.delivery = new Delivery(store, transport, Duration.ofHours(config.disappearingTimerHours()));
+        this.delivery = new Delivery(store, transport, Duration.ofHours(config.disappearingTimerHours()),
+                account -> registry.caseworker(account).map(Caseworker::safetyNumber));
         RateLimiter limiter = new RateLimiter(config.rateLimit().burst(), config.rateLimit().perMinute(), clock);
         this.pipeline = new Pipeline(store, dispatcher, conversation, sessions, limiter, messages, delivery, personKey);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -93,7 +125,8 @@ public final class Bot implements AutoCloseable {
     /** Answers what waited from before, then starts receiving. */
     public void start() throws InterruptedException {
         int purged = store.purgeExpired();
-        LOG.info("bot.starting", "purged", purged);
+        LOG.info("bot.starting", "purged", purged, "organisations", registry.organisations().size());
+        warnOfExpiry();
         delivery.start();
         pipeline.recover();
         transport.start(pipeline);
@@ -114,9 +147,30 @@ public final class Bot implements AutoCloseable {
     private void purge() {
         try {
             LOG.info("bot.purged", "records", store.purgeExpired());
+            warnOfExpiry();
         } catch (RuntimeException e) {
             LOG.error("bot.purge_failed", "error", SafeLog.kind(e));
         }
+    }
+
+    /** Caseworkers hear three days before a quiet case closes by itself. */
+    void warnOfExpiry() {
+        for (ReferralLinks.Meta m : links.takeExpiryWarnings(EXPIRY_NOTICE)) {
+            registry.byId(m.orgId()).ifPresent(org -> {
+                Lang lang = org.languages().contains(Lang.KO.code()) ? Lang.KO : Lang.EN;
+                long days = Math.max(1, Duration.between(clockNow(), m.expiresAt()).toDays());
+                String text = messages.get(lang, "cw_expiry_warning", "code", ReferralCode.shortForm(m.codeId()), "days", days);
+                for (Caseworker c : org.caseworkers()) {
+                    store.enqueue(new OutboundMessage(c.account(), text),
+                            ("expiry:" + m.codeId() + ":" + m.expiresAt().toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+                }
+            });
+        }
+        delivery.wake();
+    }
+
+    private java.time.Instant clockNow() {
+        return clock.instant();
     }
 
     public Pipeline pipeline() {

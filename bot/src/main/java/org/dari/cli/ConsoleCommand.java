@@ -1,6 +1,6 @@
 package org.dari.cli;
 
-import org.dari.conversation.MessageStore;
+import org.dari.referral.OrganisationRegistry;
 import org.dari.transport.ConsoleTransport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,9 +33,11 @@ final class ConsoleCommand implements Callable<Integer> {
     /** Runs a console chat until the input ends. */
     static int run(Config config, Home home, InputStream in, PrintStream out, PrintStream err, boolean interactive)
             throws Exception {
-        ConsoleTransport transport = new ConsoleTransport(in, out, interactive, System.currentTimeMillis());
+        ConsoleTransport transport = new ConsoleTransport(in, out, interactive, System.currentTimeMillis(),
+                Path.of(config.dataDir()).resolve("console-files"));
+        OrganisationRegistry registry = Registries.load(config, home, err);
         try (LocalState state = LocalState.open(config, Clock.systemUTC());
-             Bot bot = new Bot(config, home, transport, state.store(), state.personKey(), Clock.systemUTC(), err)) {
+             Bot bot = new Bot(config, home, transport, state, registry, Clock.systemUTC(), err)) {
             if (interactive) {
                 out.println(bot.messages().get(org.dari.knowledge.Lang.KO, "console_banner"));
                 out.println(bot.messages().get(org.dari.knowledge.Lang.EN, "console_banner"));

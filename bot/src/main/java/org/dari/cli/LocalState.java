@@ -1,7 +1,9 @@
 package org.dari.cli;
 
 import org.dari.conversation.MessageStore;
+import org.dari.referral.BotSigningKey;
 import org.dari.store.KeyRing;
+import org.dari.store.ReferralLinks;
 import org.dari.store.KeyRotation;
 import org.dari.store.MasterKey;
 import org.dari.store.PassphraseKey;
@@ -60,6 +62,15 @@ final class LocalState implements AutoCloseable {
 
     MessageStore store() {
         return store;
+    }
+
+    ReferralLinks referralLinks() {
+        return vault.referrals();
+    }
+
+    /** The bot's OpenPGP signing key, created on first use, kept encrypted under the master key. */
+    BotSigningKey signingKey(Path dataDir) {
+        return BotSigningKey.loadOrCreate(dataDir, keys);
     }
 
     /** In memory too, people are known by their keyed hash, never by their Signal id. */

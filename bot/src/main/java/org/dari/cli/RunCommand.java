@@ -5,6 +5,8 @@ import org.dari.transport.SignalConfig;
 import org.dari.transport.SignalTransport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import org.dari.referral.OrganisationRegistry;
 
 import java.time.Clock;
 import java.util.Locale;
@@ -20,16 +22,25 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     BotOptions options = new BotOptions();
 
+    @Option(names = "--allow-demo", description = "Start even though the registry lists the demo organisation"
+            + " (whose secret key is public). Only for trying Dari out, never with real people.")
+    boolean allowDemo;
+
     @Override
     public Integer call() throws Exception {
         Config config = options.load(System.getenv());
-        return run(config, Home.locate(), new CountDownLatch(1));
+        return run(config, Home.locate(), new CountDownLatch(1), allowDemo);
     }
 
-    static int run(Config config, Home home, CountDownLatch stop) throws Exception {
+    static int run(Config config, Home home, CountDownLatch stop, boolean allowDemo) throws Exception {
         SignalConfig signal = signalConfig(config);
+        OrganisationRegistry registry = Registries.load(config, home, Streams.stderr());
+        if (registry.listsDemo() && !allowDemo) {
+            throw new Main.UsageException("the organisation registry lists the demo organisation, whose secret key is public;"
+                    + " remove it from " + config.referral().organisations() + " or, only for a trial, start with --allow-demo");
+        }
         try (LocalState state = LocalState.open(config, Clock.systemUTC());
-             Bot bot = new Bot(config, home, new SignalTransport(signal), state.store(), state.personKey(),
+             Bot bot = new Bot(config, home, new SignalTransport(signal), state, registry,
                      Clock.systemUTC(), Streams.stderr())) {
             Thread hook = new Thread(stop::countDown, "dari-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -1,6 +1,9 @@
 package org.dari.cli;
 
 import org.dari.conversation.MessageStore;
+import org.dari.conversation.Reply;
+import org.dari.store.Journal;
+import org.dari.store.OutboxFile;
 import org.dari.store.OutboxItem;
 import org.dari.store.PendingInbound;
 import org.dari.store.Vault;
@@ -23,13 +26,12 @@ final class VaultMessageStore implements MessageStore {
     }
 
     @Override
-    public void complete(long journalId, InboundMessage message, List<String> replies) {
-        vault.journal().complete(journalId, replies);
-    }
-
-    @Override
-    public void completeAndForget(long journalId, InboundMessage message, List<String> replies) {
-        vault.journal().completeAndForget(journalId, replies);
+    public void complete(long journalId, InboundMessage message, Reply reply) {
+        List<Journal.Relayed> relayed = reply.relayed().stream()
+                .map(m -> new Journal.Relayed(m.recipient(), m.text(),
+                        m.file().map(f -> new OutboxFile(f.fileName(), f.mediaType(), f.data())).orElse(null)))
+                .toList();
+        vault.journal().finish(journalId, new Journal.Completion(reply.texts(), relayed, reply.linkOps(), reply.eraseSender()));
     }
 
     @Override
@@ -54,7 +56,9 @@ final class VaultMessageStore implements MessageStore {
     }
 
     private static Outgoing outgoing(OutboxItem item) {
-        return new Outgoing(item.id(), new OutboundMessage(item.recipient(), item.text()), item.attempts());
+        OutboundMessage.Attachment file = item.file() == null ? null
+                : new OutboundMessage.Attachment(item.file().name(), item.file().mediaType(), item.file().data());
+        return new Outgoing(item.id(), new OutboundMessage(item.recipient(), item.text(), file), item.attempts());
     }
 
     @Override

@@ -2,5 +2,5 @@ package org.dari.conversation;
 
 /** What a person can ask the bot to do, besides asking a question. */
 public enum Command {
-    MENU, KOREAN, ENGLISH, FORGET, PRIVACY, HELP_REQUEST, MORE
+    MENU, KOREAN, ENGLISH, FORGET, PRIVACY, HELP_REQUEST, MORE, CANCEL, SOURCES
 }

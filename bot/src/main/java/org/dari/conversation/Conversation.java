@@ -7,77 +7,183 @@ import org.dari.knowledge.KnowledgeBase;
 import org.dari.knowledge.KnowledgeService;
 import org.dari.knowledge.Lang;
 import org.dari.knowledge.Retriever;
+import org.dari.referral.ReferralCode;
+import org.dari.safety.Redactor;
+import org.dari.safety.TextNormalizer;
+import org.dari.safety.UrgentDetector;
+import org.dari.safety.UrgentKind;
+import org.dari.knowledge.UrgentAnswers;
 import org.dari.transport.InboundMessage;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The flow for one message: commands, numbered choices and questions. Returns
- * the replies to send, in order; keeps its memory in the {@link Session}.
+ * The flow for one message. Before any flow the text is normalised and checked for danger: an
+ * urgent message gets the answer for its kind of danger first, whatever else was going on. Then
+ * one router picks the flow: a registered caseworker goes to the caseworker desk; a request for
+ * help being put together goes on; otherwise commands, messages to an organisation (under a code
+ * or in an open exchange), numbered choices and questions. Returns what to send; keeps its memory
+ * in the {@link Session}; never sends anything itself.
  */
 public final class Conversation {
     private static final Pattern NUMBER = Pattern.compile("\\s*/?\\s*(\\d{1,3})\\s*[.)]?\\s*");
+    private static final Pattern FORGET_WITH_CODE = Pattern.compile(
+            "^\\s*/?\\s*(삭제|지우기|forget|delete|erase)\\s+(.+)$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final int MAX_RELATED = 3;
+
+    /** Danger now: how it is recognised and what is answered for each kind. */
+    public record Urgency(UrgentDetector detector, UrgentAnswers answers) {
+    }
 
     private final KnowledgeService knowledge;
     private final Messages messages;
     private final CommandWords commands;
     private final Map<String, Map<Lang, String>> categoryTitles;
     private final PrivacyFacts privacy;
-
-    /** The replies to one message, and whether everything about the sender is to be erased first. */
-    public record Reply(List<String> texts, boolean eraseSender) {
-        public Reply {
-            texts = List.copyOf(texts);
-        }
-
-        static Reply of(List<String> texts) {
-            return new Reply(texts, false);
-        }
-    }
+    private final Urgency urgency;
+    private final Referrals referrals;
+    private final ReferralFlow referralFlow;
+    private final CaseworkerDesk desk;
+    private final int maxMessageChars;
+    private final Cache<String, Boolean> warned;
 
     public Conversation(KnowledgeService knowledge, Messages messages, CommandWords commands,
-                        Map<String, Map<Lang, String>> categoryTitles, PrivacyFacts privacy) {
+                        Map<String, Map<Lang, String>> categoryTitles, PrivacyFacts privacy, Urgency urgency,
+                        Referrals referrals, Redactor redactor, int maxMessageChars, int noteMaxChars) {
         this.knowledge = knowledge;
         this.messages = messages;
         this.commands = commands;
         this.categoryTitles = Map.copyOf(categoryTitles);
         this.privacy = privacy;
+        this.urgency = urgency;
+        this.referrals = referrals;
+        this.referralFlow = new ReferralFlow(referrals, messages, redactor, noteMaxChars, this::answer);
+        this.desk = new CaseworkerDesk(referrals, messages);
+        this.maxMessageChars = maxMessageChars;
+        Duration warnAgain = privacy.disappearingTimer().isZero() ? Duration.ofDays(1) : privacy.disappearingTimer();
+        this.warned = Caffeine.newBuilder().expireAfterWrite(warnAgain).maximumSize(200_000).build();
     }
 
-    /** The replies to one message. {@code session} is this person's, and is updated. */
+    /** Everything to do about one message. {@code session} is the sender's, and is updated. */
     public Reply handle(InboundMessage message, Session session) {
-        String text = message.text().strip();
+        Reply.Builder out = new Reply.Builder();
+        String text = TextNormalizer.normalize(message.text());
         Optional<Lang> detected = Lang.detect(text);
         detected.ifPresent(session::noticeLanguage);
         Lang lang = session.lang();
-        List<String> out = new ArrayList<>();
-        if (message.hadAttachments()) out.add(messages.get(lang, "attachments_deleted"));
-        if (text.isEmpty()) return Reply.of(out);
+        List<String> preface = new ArrayList<>();
+        if (message.hadAttachments()) preface.add(messages.get(lang, "attachments_deleted"));
+        if (text.isEmpty()) {
+            // only invisible or control characters: say so rather than stay silent
+            if (!message.text().isEmpty()) out.say(messages.get(lang, "not_recognised"));
+            return out.preface(preface).build();
+        }
+        if (text.codePointCount(0, text.length()) > maxMessageChars) {
+            return out.preface(preface).say(messages.get(lang, "too_long", "max", maxMessageChars)).build();
+        }
+        if (referrals.isCaseworkerAccount(message.sender())) {
+            desk.handle(message, text, session, out.preface(preface));
+            return out.build();
+        }
+        String personKey = referrals.personKey(message.sender());
+        // the first-contact advice rides in the same message as the first answer: one message, not two
+        String advice = warned.asMap().putIfAbsent(personKey, Boolean.TRUE) == null ? messages.get(lang, "first_contact") : null;
+
+        Optional<UrgentKind> urgent = urgency.detector().detect(text);
+        if (urgent.isPresent()) {
+            session.endIntake();
+            String answer = urgentAnswer(urgent.get(), session);
+            if (advice != null) preface.add(advice);
+            out.say(answer + (preface.isEmpty() ? "" : "\n\n" + String.join("\n\n", preface)));
+            referralFlow.writeInExchange(message, text, session, out);
+            return out.build();
+        }
+        if (advice != null) preface.add(advice);
+        out.preface(preface);
+        if (CaseworkerDesk.looksLikeCommand(text)) return out.say(messages.get(lang, "not_recognised")).build();
 
         Optional<Command> command = commands.match(text);
+        Optional<ReferralCode> forgetCode = Optional.empty();
+        if (command.isEmpty()) {
+            Matcher f = FORGET_WITH_CODE.matcher(text);
+            if (f.matches()) {
+                forgetCode = ReferralCode.parse(f.group(2));
+                if (forgetCode.isPresent()) command = Optional.of(Command.FORGET);
+            }
+        }
+        if (session.intake() != null) {
+            if (command.isEmpty()) {
+                referralFlow.step(message, text, session, out);
+                return out.build();
+            }
+            if (command.get() == Command.CANCEL) {
+                referralFlow.cancel(session, out);
+                return out.build();
+            }
+            session.endIntake(); // any other command ends the request, keeping nothing
+        }
         if (command.isPresent()) {
+            if (command.get() != Command.MORE) referrals.exchanges().end(personKey);
             if (command.get() == Command.FORGET) {
+                int ended = referralFlow.forgetCases(message, forgetCode, session, out);
                 session.offer(List.of(), false);
                 session.answered(null);
-                out.add(messages.get(lang, "forget_done"));
-                return new Reply(out, true);
+                session.endIntake();
+                warned.invalidate(personKey);
+                out.say(messages.get(lang, "forget_done"));
+                out.say(ended > 0 ? messages.get(lang, "forget_cases_closed", "count", ended)
+                        : messages.get(lang, "forget_cases_unknown", "days", privacy.referralIdle().toDays()));
+                return out.erase().build();
             }
-            out.addAll(command(command.get(), session));
-            return Reply.of(out);
+            if (command.get() == Command.HELP_REQUEST) {
+                referralFlow.start(session, out);
+                return out.build();
+            }
+            return out.sayAll(command(command.get(), session)).build();
         }
+        if (referralFlow.writeWithCode(message, text, session, out)) return out.build();
+        if (referralFlow.writeInExchange(message, text, session, out)) return out.build();
         var number = NUMBER.matcher(text);
         if (number.matches()) {
-            out.addAll(choose(Integer.parseInt(number.group(1)), session));
-            return Reply.of(out);
+            int n = Integer.parseInt(number.group(1));
+            if (isDangerChoice(n, session)) return out.say(urgentAnswer(UrgentKind.GENERAL, session)).build();
+            return out.sayAll(choose(n, session)).build();
         }
-        out.addAll(question(text, detected.orElse(lang), session));
-        return Reply.of(out);
+        return out.sayAll(question(text, detected.orElse(lang), session)).build();
+    }
+
+    /** The answer for a kind of danger, ending with the one word that reaches a person. */
+    private String urgentAnswer(UrgentKind kind, Session session) {
+        Lang lang = session.lang();
+        String body;
+        if (kind == UrgentKind.SUICIDE) {
+            body = answer("emotional-support", session);
+        } else {
+            body = urgency.answers().answer(kind.id(), lang)
+                    .or(() -> urgency.answers().answer(UrgentKind.GENERAL.id(), lang))
+                    .map(a -> {
+                        session.answeredFrom(a.title(), a.sourceLabels());
+                        return a.title() + "\n\n" + a.text().strip() + "\n\n"
+                                + messages.get(lang, "source_line", "count", a.sourceLabels().size());
+                    })
+                    .orElseGet(() -> answer("urgent-danger", session));
+        }
+        session.urgentAnswered(kind);
+        return body + "\n\n" + messages.get(lang, "urgent_offer");
+    }
+
+    private boolean isDangerChoice(int n, Session session) {
+        List<? extends Session.Choice> choices = session.choices().isEmpty() ? menuChoices() : session.choices();
+        return n >= 1 && n <= choices.size() && choices.get(n - 1) instanceof Session.DangerChoice;
     }
 
     private List<String> command(Command command, Session session) {
@@ -89,8 +195,10 @@ public final class Conversation {
             }
             case FORGET -> throw new IllegalStateException("forget is handled before other commands");
             case PRIVACY -> List.of(privacyNotice(session.lang()));
-            case HELP_REQUEST -> List.of(messages.get(session.lang(), "help_request_unavailable"));
+            case HELP_REQUEST -> throw new IllegalStateException("the help request is handled before other commands");
+            case CANCEL -> List.of(messages.get(session.lang(), "nothing_to_cancel"));
             case MORE -> List.of(more(session));
+            case SOURCES -> List.of(sources(session));
         };
     }
 
@@ -111,6 +219,14 @@ public final class Conversation {
                 : messages.get(lang, "timer_hours", "hours", hours);
     }
 
+    private String sources(Session session) {
+        Lang lang = session.lang();
+        if (session.sources().isEmpty()) return messages.get(lang, "no_sources");
+        StringBuilder out = new StringBuilder(messages.get(lang, "sources_header", "title", session.sourcesTitle()));
+        for (String label : session.sources()) out.append("\n· ").append(label);
+        return out.toString();
+    }
+
     private String more(Session session) {
         KnowledgeBase kb = knowledge.snapshot().kb();
         Lang lang = session.lang();
@@ -125,10 +241,11 @@ public final class Conversation {
             session.offer(List.of(), false);
             return List.of(messages.get(lang, "none_chosen"));
         }
-        List<? extends Session.Choice> choices = session.choices().isEmpty() ? categoryChoices() : session.choices();
+        List<? extends Session.Choice> choices = session.choices().isEmpty() ? menuChoices() : session.choices();
         if (number < 1 || number > choices.size()) return List.of(messages.get(lang, "bad_number"));
         Session.Choice choice = choices.get(number - 1);
         if (choice instanceof Session.CategoryChoice c) return List.of(category(c.categoryId(), session));
+        if (choice instanceof Session.DangerChoice) return List.of(urgentAnswer(UrgentKind.GENERAL, session));
         return List.of(answer(((Session.TopicChoice) choice).entryId(), session));
     }
 
@@ -152,12 +269,12 @@ public final class Conversation {
 
     private String menu(Session session, boolean welcome) {
         Lang lang = session.lang();
-        List<Session.CategoryChoice> choices = categoryChoices();
-        StringBuilder categories = new StringBuilder();
-        for (int i = 0; i < choices.size(); i++) {
-            if (i > 0) categories.append('\n');
+        List<Session.Choice> choices = menuChoices();
+        StringBuilder categories = new StringBuilder(messages.get(lang, "danger_item"));
+        for (int i = 1; i < choices.size(); i++) {
+            categories.append('\n');
             categories.append(messages.get(lang, "category_item", "number", i + 1,
-                    "title", categoryTitle(choices.get(i).categoryId(), lang)));
+                    "title", categoryTitle(((Session.CategoryChoice) choices.get(i)).categoryId(), lang)));
         }
         session.offer(choices, false);
         String menu = messages.get(lang, "menu", "categories", categories);
@@ -166,8 +283,12 @@ public final class Conversation {
         return greet ? messages.get(lang, "welcome") + "\n\n" + menu : menu;
     }
 
-    private static List<Session.CategoryChoice> categoryChoices() {
-        return Category.ids().stream().map(Session.CategoryChoice::new).toList();
+    /** The menu: "I am in danger now" first, then the categories. */
+    private static List<Session.Choice> menuChoices() {
+        List<Session.Choice> choices = new ArrayList<>();
+        choices.add(new Session.DangerChoice());
+        Category.ids().forEach(id -> choices.add(new Session.CategoryChoice(id)));
+        return choices;
     }
 
     private String category(String categoryId, Session session) {
@@ -210,8 +331,9 @@ public final class Conversation {
         Entry.Text t = entry.text(lang);
         StringBuilder out = new StringBuilder();
         out.append(t.title()).append("\n\n").append(t.answer()).append("\n\n");
-        out.append(messages.get(lang, "source_line", "sources",
-                entry.sources().stream().map(s -> s.label(lang)).collect(Collectors.joining("; "))));
+        List<String> labels = entry.sources().stream().map(s -> s.label(lang)).toList();
+        out.append(messages.get(lang, "source_line", "count", labels.size()));
+        session.answeredFrom(t.title(), labels);
         if (!t.more().isEmpty()) out.append('\n').append(messages.get(lang, "more_hint"));
         List<Session.TopicChoice> related = new ArrayList<>();
         for (String id : entry.related()) {

@@ -9,6 +9,8 @@ import org.dari.transport.Transport;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -26,6 +28,8 @@ public final class Delivery implements AutoCloseable {
 
     private final MessageStore store;
     private final Transport transport;
+    /** The verified safety number of a caseworker account; empty for everyone else. */
+    private final Function<String, Optional<String>> caseworkerSafetyNumber;
     private final int disappearingSeconds;
     private final Cache<String, Boolean> timerSet;
     private final ReentrantLock lock = new ReentrantLock();
@@ -34,9 +38,11 @@ public final class Delivery implements AutoCloseable {
     private volatile boolean running = true;
     private boolean woken;
 
-    public Delivery(MessageStore store, Transport transport, Duration disappearingTimer) {
+    public Delivery(MessageStore store, Transport transport, Duration disappearingTimer,
+                    Function<String, Optional<String>> caseworkerSafetyNumber) {
         this.store = store;
         this.transport = transport;
+        this.caseworkerSafetyNumber = caseworkerSafetyNumber;
         this.disappearingSeconds = (int) disappearingTimer.toSeconds();
         this.timerSet = Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(12)).maximumSize(100_000).build();
         this.thread = new Thread(this::loop, "dari-delivery");
@@ -90,14 +96,22 @@ public final class Delivery implements AutoCloseable {
                 store.retryLater(item.id());
                 continue;
             }
+            Optional<String> verified = caseworkerSafetyNumber.apply(recipient);
             try {
-                ensureTimer(recipient);
+                if (verified.isPresent() && !transport.identityMatches(recipient, verified.get())) {
+                    // a changed key may be a seized or re-registered phone: hold, never trust it ourselves
+                    LOG.warn("delivery.caseworker_identity_changed_held", "attempts", item.attempts());
+                    store.retryLater(item.id());
+                    heldBack.add(recipient);
+                    continue;
+                }
+                if (verified.isEmpty()) ensureTimer(recipient);
                 transport.send(item.message());
                 store.delivered(item.id());
                 sent++;
             } catch (SendException e) {
                 LOG.warn("delivery.send_failed", "kind", e.kind(), "attempts", item.attempts());
-                if (e.kind() == SendException.Kind.UNTRUSTED_IDENTITY) acceptNewIdentity(recipient);
+                if (e.kind() == SendException.Kind.UNTRUSTED_IDENTITY && verified.isEmpty()) acceptNewIdentity(recipient);
                 if (e.retryable()) {
                     store.retryLater(item.id());
                     heldBack.add(recipient);

@@ -14,8 +14,12 @@ public interface MessageStore {
     /** Writes the message durably; returns its journal id. The same sender and timestamp give the same id. */
     long accept(InboundMessage message);
 
-    /** Atomically removes the journal entry and queues its replies; doing it twice queues nothing new. */
-    void complete(long journalId, InboundMessage message, List<String> replies);
+    /**
+     * Atomically removes the journal entry and does everything the reply says: queues the replies
+     * to the sender and the messages to other accounts, applies the referral-link changes and, if
+     * asked, first erases everything about the sender. Doing it twice does nothing new.
+     */
+    void complete(long journalId, InboundMessage message, Reply reply);
 
     /** Messages accepted but not yet answered (after a crash), oldest first. */
     List<Pending> pending();
@@ -31,12 +35,6 @@ public interface MessageStore {
     void retryLater(long outboxId);
 
     void dropUndeliverable(long outboxId);
-
-    /**
-     * Erases everything about the message's sender and, in the same step, queues
-     * the replies (the confirmation), so a crash cannot lose either half.
-     */
-    void completeAndForget(long journalId, InboundMessage message, List<String> replies);
 
     /** Removes expired records; returns how many. */
     int purgeExpired();

@@ -80,20 +80,16 @@ public final class Pipeline implements InboundSink {
 
     private void process(long journalId, InboundMessage message, String key) {
         Session session = sessions.get(key);
-        Conversation.Reply reply;
+        Reply reply;
         try {
             reply = conversation.handle(message, session);
         } catch (RuntimeException e) {
             LOG.error("pipeline.conversation_failed", "error", SafeLog.kind(e));
-            reply = new Conversation.Reply(List.of(messages.get(session.lang(), "try_again")), false);
+            reply = Reply.of(List.of(messages.get(session.lang(), "try_again")));
         }
-        if (reply.eraseSender()) {
-            sessions.forget(key);
-            store.completeAndForget(journalId, message, reply.texts());
-            LOG.info("pipeline.person_erased");
-        } else {
-            store.complete(journalId, message, reply.texts());
-        }
+        if (reply.eraseSender()) sessions.forget(key);
+        store.complete(journalId, message, reply);
+        if (reply.eraseSender()) LOG.info("pipeline.person_erased");
         delivery.wake();
     }
 

@@ -1,8 +1,11 @@
 package org.dari.conversation;
 
 import org.dari.knowledge.Lang;
+import org.dari.safety.UrgentKind;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the bot remembers about one conversation, in memory only, until it
@@ -11,7 +14,11 @@ import java.util.List;
  */
 public final class Session {
     /** Something a number in the person's next message can pick. */
-    public sealed interface Choice permits CategoryChoice, TopicChoice {
+    public sealed interface Choice permits CategoryChoice, TopicChoice, DangerChoice {
+    }
+
+    /** The first item of the menu: "I am in danger now". */
+    public record DangerChoice() implements Choice {
     }
 
     public record CategoryChoice(String categoryId) implements Choice {
@@ -26,6 +33,11 @@ public final class Session {
     private List<Choice> choices = List.of();
     private boolean noneOffered;
     private String lastEntryId;
+    private Intake intake;
+    private UrgentKind lastUrgent;
+    private final Set<String> referralCodes = new LinkedHashSet<>();
+    private String sourcesTitle;
+    private List<String> sources = List.of();
 
     public Session(Lang lang) {
         this.lang = lang;
@@ -72,5 +84,54 @@ public final class Session {
 
     public void answered(String entryId) {
         lastEntryId = entryId;
+    }
+
+    /** The request for help being put together, if any. */
+    public Intake intake() {
+        return intake;
+    }
+
+    public void startIntake(Intake started) {
+        intake = started;
+        choices = List.of();
+        noneOffered = false;
+    }
+
+    public void endIntake() {
+        intake = null;
+    }
+
+    /** The kind of danger of the last urgent message, so that "help" right after it is urgent too. */
+    public UrgentKind lastUrgent() {
+        return lastUrgent;
+    }
+
+    public void urgentAnswered(UrgentKind kind) {
+        lastUrgent = kind;
+        choices = List.of();
+        noneOffered = false;
+    }
+
+    /** Referral codes this person holds, as far as this session knows (for erasing them on request). */
+    public Set<String> referralCodes() {
+        return Set.copyOf(referralCodes);
+    }
+
+    public void holdsReferral(String code) {
+        if (referralCodes.size() < 20) referralCodes.add(code);
+    }
+
+    /** The sources of the last answer, shown on request. */
+    public void answeredFrom(String title, List<String> labels) {
+        sourcesTitle = title;
+        sources = List.copyOf(labels);
+    }
+
+    public String sourcesTitle() {
+        return sourcesTitle;
+    }
+
+    public List<String> sources() {
+        return sources;
     }
 }

@@ -99,7 +99,33 @@ public final class Journal {
      * queued twice.
      */
     public boolean complete(long journalId, List<String> replyTexts) {
-        return finish(journalId, replyTexts, false) >= 0;
+        return finish(journalId, new Completion(replyTexts, List.of(), List.of(), false)) >= 0;
+    }
+
+    /**
+     * Everything one message caused, done in one transaction: replies to its sender, messages to
+     * other accounts (relayed replies, referrals to caseworkers) and changes to referral links.
+     * With {@code forget}, every row about the sender is erased first.
+     */
+    public record Completion(List<String> replies, List<Relayed> relayed, List<ReferralLinks.Op> linkOps, boolean forget) {
+        public Completion {
+            replies = List.copyOf(replies);
+            relayed = List.copyOf(relayed);
+            linkOps = List.copyOf(linkOps);
+        }
+    }
+
+    /** A message to someone other than the sender. */
+    public record Relayed(String recipient, String text, OutboxFile file) {
+        @Override
+        public String toString() {
+            return "Relayed[redacted]";
+        }
+    }
+
+    /** Returns rows erased (forget) or 1 when completed, -1 if the entry was already gone. */
+    public int finish(long journalId, Completion completion) {
+        return finish(journalId, completion.replies(), completion.relayed(), completion.linkOps(), completion.forget());
     }
 
     /**
@@ -108,11 +134,11 @@ public final class Journal {
      * was already gone.
      */
     public int completeAndForget(long journalId, List<String> replyTexts) {
-        return Math.max(0, finish(journalId, replyTexts, true));
+        return Math.max(0, finish(journalId, new Completion(replyTexts, List.of(), List.of(), true)));
     }
 
-    private int finish(long journalId, List<String> replyTexts, boolean forget) {
-        List<String> replies = List.copyOf(replyTexts);
+    private int finish(long journalId, List<String> replies, List<Relayed> relayed, List<ReferralLinks.Op> linkOps,
+                       boolean forget) {
         KeyRing keys = vault.keys();
         int removed = vault.write(c -> {
             Entry entry;
@@ -133,8 +159,13 @@ public final class Journal {
                 n = 1;
             }
             for (int i = 0; i < replies.size(); i++) {
-                vault.outbox().insert(c, entry.sender(), replies.get(i), Outbox.replySource(entry.timestamp(), i));
+                vault.outbox().insert(c, entry.sender(), replies.get(i), null, Outbox.replySource(entry.timestamp(), i));
             }
+            for (int i = 0; i < relayed.size(); i++) {
+                Relayed m = relayed.get(i);
+                vault.outbox().insert(c, m.recipient(), m.text(), m.file(), Outbox.relaySource(person, entry.timestamp(), i));
+            }
+            for (ReferralLinks.Op op : linkOps) vault.referrals().apply(c, op);
             return n;
         });
         if (removed >= 0) vault.checkpoint();

@@ -45,7 +45,7 @@ public final class Outbox {
             throw new IllegalArgumentException("idempotency key is empty");
         }
         byte[] source = KeyedHash.lengthPrefixed(EXTERNAL, idempotencyKey);
-        return vault.write(c -> insert(c, recipient, text, source));
+        return vault.write(c -> insert(c, recipient, text, null, source));
     }
 
     /**
@@ -73,7 +73,7 @@ public final class Outbox {
                         try {
                             Message m = open(keys, r.getBytes(2), r.getBytes(3), r.getBytes(4));
                             result.add(new OutboxItem(id, m.recipient(), m.text(), r.getInt(5),
-                                    Instant.ofEpochMilli(r.getLong(6))));
+                                    Instant.ofEpochMilli(r.getLong(6)), m.file()));
                         } catch (VaultException e) {
                             bad.add(id);
                         }
@@ -143,10 +143,20 @@ public final class Outbox {
     }
 
     /**
+     * For a message to someone other than the sender (a relayed reply, a referral to a caseworker):
+     * the sender's pseudonym is part of what makes it unique, so two people's messages with the same
+     * timestamp can never collide on one recipient.
+     */
+    static byte[] relaySource(byte[] senderPerson, long messageTimestamp, int index) {
+        return KeyedHash.lengthPrefixed(REPLY, senderPerson, KeyedHash.longBytes(messageTimestamp),
+                ByteBuffer.allocate(4).putInt(index).array());
+    }
+
+    /**
      * Inserts within the caller's transaction. The idempotency key is HMAC(outbox index key,
      * person || source); the source is sealed with the message so rotation can recompute the key.
      */
-    long insert(Connection c, String recipient, String text, byte[] source) throws SQLException {
+    long insert(Connection c, String recipient, String text, OutboxFile file, byte[] source) throws SQLException {
         KeyRing keys = vault.keys();
         byte[] person = keys.pseudonyms().of(recipient);
         byte[] idem = keys.index(KeyPurpose.OUTBOX).of(person, source);
@@ -156,7 +166,7 @@ public final class Outbox {
                 + " VALUES (?, ?, ?, 0, ?, ?, ?)")) {
             s.setBytes(1, person);
             s.setBytes(2, idem);
-            s.setBytes(3, seal(keys, new Message(recipient, text, source), person, idem));
+            s.setBytes(3, seal(keys, new Message(recipient, text, source, file), person, idem));
             s.setLong(4, now);
             s.setLong(5, now);
             s.setLong(6, now + vault.retention().outboxMax().toMillis());
@@ -204,7 +214,7 @@ public final class Outbox {
         return resealed;
     }
 
-    private record Message(String recipient, String text, byte[] source) {
+    private record Message(String recipient, String text, byte[] source, OutboxFile file) {
         @Override
         public String toString() {
             return "Message[redacted]";
@@ -225,7 +235,9 @@ public final class Outbox {
     }
 
     private static byte[] seal(KeyRing keys, Message m, byte[] person, byte[] idem) {
-        byte[] plain = new Payload.Writer().string(m.recipient()).string(m.text()).bytes(m.source()).toBytes();
+        Payload.Writer w = new Payload.Writer().string(m.recipient()).string(m.text()).bytes(m.source());
+        if (m.file() != null) w.flag(true).string(m.file().name()).string(m.file().mediaType()).bytes(m.file().data());
+        byte[] plain = w.toBytes();
         try {
             return keys.sealer(KeyPurpose.OUTBOX).seal(plain, TABLE, person, idem);
         } finally {
@@ -237,7 +249,11 @@ public final class Outbox {
         byte[] plain = keys.sealer(KeyPurpose.OUTBOX).open(sealed, TABLE, person, idem);
         try {
             Payload.Reader in = new Payload.Reader(plain);
-            Message m = new Message(in.string(), in.string(), in.bytes());
+            String recipient = in.string();
+            String text = in.string();
+            byte[] source = in.bytes();
+            OutboxFile file = in.hasMore() && in.flag() ? new OutboxFile(in.string(), in.string(), in.bytes()) : null;
+            Message m = new Message(recipient, text, source, file);
             in.end();
             return m;
         } finally {

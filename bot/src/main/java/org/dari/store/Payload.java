@@ -87,6 +87,10 @@ final class Payload {
             }
         }
 
+        boolean hasMore() {
+            return in.hasRemaining();
+        }
+
         void end() {
             if (in.hasRemaining()) throw VaultException.unreadable(null);
         }

@@ -61,12 +61,15 @@ public final class Vault implements AutoCloseable {
                     + " next_attempt_at INTEGER NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
             "CREATE INDEX outbox_person ON outbox (person, id)",
             "CREATE INDEX outbox_due ON outbox (next_attempt_at)",
-            "CREATE INDEX outbox_expiry ON outbox (expires_at)");
+            "CREATE INDEX outbox_expiry ON outbox (expires_at)",
+            "CREATE TABLE referral_link (id INTEGER PRIMARY KEY AUTOINCREMENT, code_index BLOB NOT NULL UNIQUE,"
+                    + " meta BLOB NOT NULL, link BLOB NOT NULL, expires_at INTEGER NOT NULL, warned INTEGER NOT NULL DEFAULT 0)",
+            "CREATE INDEX referral_link_expiry ON referral_link (expires_at)");
 
     /** Every table with a {@code person} column; {@link #forget} erases from all of them. Referral tables go here. */
     static final List<String> PERSON_TABLES = List.of(Journal.TABLE, Outbox.TABLE);
     /** Every table with an {@code expires_at} column; {@link #purgeExpired} sweeps all of them. */
-    static final List<String> EXPIRING_TABLES = List.of(Journal.TABLE, Outbox.TABLE);
+    static final List<String> EXPIRING_TABLES = List.of(Journal.TABLE, Outbox.TABLE, ReferralLinks.TABLE);
 
     private static final SafeLog LOG = SafeLog.of(Vault.class);
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
@@ -80,6 +83,7 @@ public final class Vault implements AutoCloseable {
     private final Retention retention;
     private final Journal journal;
     private final Outbox outbox;
+    private final ReferralLinks referrals;
     private boolean closed;
 
     private Vault(Path dbFile, Connection connection, KeyRing keys, Clock clock, Retention retention) {
@@ -90,6 +94,7 @@ public final class Vault implements AutoCloseable {
         this.retention = retention;
         this.journal = new Journal(this);
         this.outbox = new Outbox(this);
+        this.referrals = new ReferralLinks(this);
     }
 
     /**
@@ -139,6 +144,10 @@ public final class Vault implements AutoCloseable {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    public ReferralLinks referrals() {
+        return referrals;
     }
 
     public Retention retention() {
@@ -238,7 +247,8 @@ public final class Vault implements AutoCloseable {
     synchronized int rekey(KeyRing next) {
         int[] dropped = new int[1];
         int resealed = write(c -> {
-            int n = journal.rekey(c, keys, next, dropped) + outbox.rekey(c, keys, next, dropped);
+            int n = journal.rekey(c, keys, next, dropped) + outbox.rekey(c, keys, next, dropped)
+                    + referrals.rekey(c, keys, next, dropped);
             try (PreparedStatement s = c.prepareStatement("UPDATE key_check SET sealed = ? WHERE id = 1")) {
                 s.setBytes(1, next.sealer(KeyPurpose.KEY_CHECK).seal(KEY_CHECK_CONSTANT, KEY_CHECK_TABLE));
                 s.executeUpdate();

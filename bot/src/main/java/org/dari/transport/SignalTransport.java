@@ -88,6 +88,8 @@ public final class SignalTransport implements Transport {
         body.putArray("recipients").add(message.recipient());
         body.put("message", message.text());
         body.put("text_mode", "normal");
+        message.file().ifPresent(f -> body.putArray("base64_attachments").add("data:" + f.mediaType() + ";filename="
+                + f.fileName() + ";base64," + java.util.Base64.getEncoder().encodeToString(f.data())));
         Request request = new Request.Builder().url(endpoints.send()).post(oneShot(body)).build();
         Answer answer = call(request, "send");
         SendResponseClassifier.Verdict verdict = classifier.classifySend(answer.status(), answer.body());
@@ -133,6 +135,26 @@ public final class SignalTransport implements Transport {
                     text(entry, "fingerprint"), text(entry, "safety_number"), text(entry, "added")));
         }
         return List.copyOf(identities);
+    }
+
+    /**
+     * Whether the account's current identity key is the one whose safety number was verified out of
+     * band. An account the server has no identity for, or a different number, does not match.
+     */
+    @Override
+    public boolean identityMatches(String recipient, String safetyNumber) throws SendException {
+        requireRecipient(recipient);
+        String wanted = digits(safetyNumber);
+        if (wanted.isEmpty()) return false;
+        for (Identity identity : identities()) {
+            boolean same = recipient.equals(identity.uuid()) || recipient.equals(identity.number());
+            if (same && wanted.equals(digits(identity.safetyNumber()))) return true;
+        }
+        return false;
+    }
+
+    private static String digits(String s) {
+        return s == null ? "" : s.replaceAll("[^0-9]", "");
     }
 
     /** Marks one contact's identity key as verified, after its safety number was compared out of band. */

@@ -23,6 +23,14 @@ public interface Transport extends AutoCloseable {
     default void acceptNewIdentity(String recipient) throws SendException {
     }
 
+    /**
+     * Whether the recipient's current Signal identity is the one whose safety number was verified
+     * out of band. Caseworkers are checked before anything is sent to them or done on their word.
+     */
+    default boolean identityMatches(String recipient, String safetyNumber) throws SendException {
+        return false;
+    }
+
     /** Stops receiving and frees resources. */
     @Override
     void close();

@@ -56,7 +56,7 @@ class CrashRestartTest {
     private static Process startBot(Path config, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Ddari.home=" + TestBots.HOME.dir(), "org.dari.cli.Main", "run", "--config", config.toString());
+                "-Ddari.home=" + TestBots.HOME.dir(), "org.dari.cli.Main", "run", "--allow-demo", "--config", config.toString());
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         assertTrue(p.isAlive(), "bot started");

@@ -46,7 +46,7 @@ final class TestBots {
         CountDownLatch stop = new CountDownLatch(1);
         Thread thread = new Thread(() -> {
             try {
-                RunCommand.run(config, HOME, stop);
+                RunCommand.run(config, HOME, stop, true);
             } catch (Exception e) {
                 throw new IllegalStateException(e.getClass().getSimpleName(), e);
             }

@@ -21,15 +21,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /** Whatever text arrives, the conversation answers and never throws. */
 class AnyInputTest {
     static Conversation conversation;
+    static TestConversations.Fixture fixture;
+    @org.junit.jupiter.api.io.TempDir
+    static Path dir;
 
     @BeforeAll
-    static void setUp() throws IOException {
-        Path home = Path.of(System.getProperty("dari.home", "..")).toAbsolutePath().normalize();
-        Path i18n = home.resolve("i18n");
-        KnowledgeService kb = new KnowledgeService(new KnowledgeService.Paths(home.resolve("seeds"), i18n), Clock.systemUTC(),
-                Thresholds.defaults(), Retriever.Weights.defaults(), n -> { });
-        conversation = new Conversation(kb, Messages.load(i18n), CommandWords.load(i18n.resolve("commands.yaml")), Map.of(),
-                new PrivacyFacts(Duration.ofMinutes(30), Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(30), Duration.ofHours(24)));
+    static void setUp() throws Exception {
+        fixture = TestConversations.create(dir, new PrivacyFacts(Duration.ofMinutes(30), Duration.ofDays(7), Duration.ofDays(7),
+                Duration.ofDays(30), Duration.ofHours(24)), Map.of(), (a, s) -> true);
+        conversation = fixture.conversation();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void tearDown() {
+        fixture.close();
     }
 
     @Test

@@ -29,15 +29,21 @@ class ConversationTest {
             Duration.ofDays(41), Duration.ofHours(48));
     static Messages messages;
     static Conversation conversation;
+    static TestConversations.Fixture fixture;
+    @org.junit.jupiter.api.io.TempDir
+    static Path dir;
 
     @BeforeAll
-    static void setUp() throws IOException {
-        Path i18n = HOME.resolve("i18n");
-        messages = Messages.load(i18n);
-        KnowledgeService kb = new KnowledgeService(new KnowledgeService.Paths(HOME.resolve("seeds"), i18n), Clock.systemUTC(),
-                Thresholds.defaults(), Retriever.Weights.defaults(), n -> { });
-        conversation = new Conversation(kb, messages, CommandWords.load(i18n.resolve("commands.yaml")),
-                Map.of("safety-help", Map.of(Lang.KO, "안전과 도움 받기", Lang.EN, "Safety and getting help")), FACTS);
+    static void setUp() throws Exception {
+        fixture = TestConversations.create(dir, FACTS,
+                Map.of("safety-help", Map.of(Lang.KO, "안전과 도움 받기", Lang.EN, "Safety and getting help")), (a, s) -> true);
+        messages = fixture.messages();
+        conversation = fixture.conversation();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void tearDown() {
+        fixture.close();
     }
 
     private static List<String> say(Session s, String text) {
@@ -67,7 +73,7 @@ class ConversationTest {
         Session s = new Session(Lang.KO);
         assertTrue(say(s, "/ENGLISH").get(0).contains("English now"));
         assertTrue(say(s, "  메 뉴 ").get(0).contains("forget"), "menu in the chosen language");
-        Conversation.Reply forget = conversation.handle(new InboundMessage("someone", "지우기", 1, false), s);
+        Reply forget = conversation.handle(new InboundMessage("someone", "지우기", 1, false), s);
         assertTrue(forget.eraseSender());
         assertFalse(conversation.handle(new InboundMessage("someone", "/privacy", 2, false), s).eraseSender());
     }
@@ -82,9 +88,11 @@ class ConversationTest {
     @Test
     void moreShowsTheLongPartOfTheLastAnswer() {
         Session s = new Session(Lang.EN);
-        say(s, "6");
+        say(s, "7");
         String answer = say(s, "1").get(0);
-        assertTrue(answer.contains("Source:"));
+        assertTrue(answer.contains("source(s): send 'sources'"), "one short line instead of the list: " + answer);
+        String sources = say(s, "sources").get(0);
+        assertTrue(sources.contains("sources:") && sources.contains("\n· "), "the full list on request: " + sources);
         String more = say(s, "more").get(0);
         assertFalse(more.isBlank());
         assertFalse(answer.contains(more.substring(more.indexOf('\n') + 1, Math.min(more.length(), more.indexOf('\n') + 40))),
