@@ -46,7 +46,34 @@ class ReferralFlowTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = TestConversations.create(dir, FACTS, Map.of(), (account, safetyNumber) -> identityOk);
+        fixture = TestConversations.create(dir, FACTS, Map.of(), (account, safetyNumber) -> identityOk, twoOrganisations(dir));
+    }
+
+    /** The demo organisation (Korean and English) and a second one that takes only English requests for medical help. */
+    static Path twoOrganisations(Path dir) throws Exception {
+        Path keys = Files.createDirectories(dir.resolve("registry/demo"));
+        Files.copy(TestConversations.HOME.resolve("config/demo/demo-organisation.asc"), keys.resolve("demo-organisation.asc"));
+        String bundled = Files.readString(TestConversations.HOME.resolve("config/organisations.yaml"));
+        Matcher fp = Pattern.compile("fingerprint: \"([0-9A-F ]+)\"").matcher(bundled);
+        assertTrue(fp.find());
+        Path file = dir.resolve("registry/organisations.yaml");
+        String demoWithoutMedical = bundled.substring(bundled.indexOf("organisations:")).replace("      - medical\n", "");
+        assertTrue(!demoWithoutMedical.contains("- medical"));
+        Files.writeString(file, demoWithoutMedical + """
+                  - id: other
+                    names: {ko: "다른 단체", en: "Other organisation"}
+                    services: [medical]
+                    languages: [en]
+                    keys:
+                      - file: demo/demo-organisation.asc
+                        fingerprint: "%s"
+                    caseworkers:
+                      - account: other-caseworker
+                        safety_number: "000000000000000000000000000000000000000000000000000000000003"
+                    active: true
+                    demo: true
+                """.formatted(fp.group(1)));
+        return file;
     }
 
     @AfterEach
@@ -157,6 +184,12 @@ class ReferralFlowTest {
         }
         Reply list = say("unknown-account", "/open");
         assertFalse(all(list).contains(code.substring(0, 4)), "an impostor cannot list cases");
+        // a caseworker of another organisation can neither act on this code nor see it
+        String foreignReal = all(say("other-caseworker", "/reply " + code + " hello"));
+        String foreignMadeUp = all(say("other-caseworker", "/reply " + madeUp + " hello"));
+        assertEquals(foreignMadeUp, foreignReal, "the same answer for another organisation's real code as for a made-up one");
+        assertTrue(say("other-caseworker", "/close " + code).linkOps().isEmpty());
+        assertFalse(all(say("other-caseworker", "/open")).contains(code.substring(0, 4)));
         // a caseworker with a wrong secret part, or whose identity changed, cannot act either
         Reply wrong = say(CASEWORKER, "/reply " + wrongSecret + " hello");
         assertTrue(wrong.relayed().isEmpty());
@@ -180,6 +213,25 @@ class ReferralFlowTest {
             assertNotNull(last);
         }
         assertEquals(0, fixture.vault().referrals().count());
+    }
+
+    @Test
+    void whenNoOrganisationFitsSheIsToldHonestlyAndGetsTheAnswerInstead() {
+        say(PERSON, "/English");
+        say(PERSON, "help");
+        say(PERSON, "1");
+        say(PERSON, "5"); // medical, in English: only "other" takes it
+        say(PERSON, "0");
+        assertTrue(all(say(PERSON, "none")).contains("Other organisation"), "the only fitting organisation is chosen");
+        sessions.clear();
+        say(PERSON, "상담");
+        say(PERSON, "1");
+        say(PERSON, "5"); // medical, in Korean: nobody
+        say(PERSON, "0");
+        Reply none = say(PERSON, "없음");
+        assertTrue(all(none).contains("맡아 줄 단체가 없어요"), all(none));
+        assertTrue(none.relayed().isEmpty() && none.linkOps().isEmpty());
+        assertTrue(none.texts().size() >= 2, "followed by the knowledge-base answer");
     }
 
     @Test

@@ -40,6 +40,11 @@ final class TestConversations {
 
     static Fixture create(Path dir, PrivacyFacts facts, Map<String, Map<Lang, String>> categoryTitles,
                           Referrals.IdentityCheck identity) throws Exception {
+        return create(dir, facts, categoryTitles, identity, HOME.resolve("config/organisations.yaml"));
+    }
+
+    static Fixture create(Path dir, PrivacyFacts facts, Map<String, Map<Lang, String>> categoryTitles,
+                          Referrals.IdentityCheck identity, Path registry) throws Exception {
         Path i18n = HOME.resolve("i18n");
         Messages messages = Messages.load(i18n);
         KnowledgeService kb = new KnowledgeService(new KnowledgeService.Paths(HOME.resolve("seeds"), i18n), Clock.systemUTC(),
@@ -48,7 +53,7 @@ final class TestConversations {
         Vault vault = Vault.open(dir, keys, Clock.systemUTC(), Retention.DEFAULTS);
         UnaryOperator<String> personKey = s -> HexFormat.of().formatHex(keys.pseudonyms().of(s));
         Exchanges exchanges = new Exchanges(Duration.ofHours(24), 1000);
-        Referrals referrals = new Referrals(OrganisationRegistry.load(HOME.resolve("config/organisations.yaml"), Clock.systemUTC()),
+        Referrals referrals = new Referrals(OrganisationRegistry.load(registry, Clock.systemUTC()),
                 vault.referrals(), new ReferralSealer(BotSigningKey.loadOrCreate(dir, keys)), exchanges, identity,
                 ServiceTitles.load(i18n.resolve("services.yaml")), personKey, Clock.systemUTC(), Duration.ofDays(30));
         Conversation conversation = new Conversation(kb, messages, CommandWords.load(i18n.resolve("commands.yaml")),
