@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 /**
  * Reads {@code seeds/*.yaml} into entries and checks them: every required topic
  * present, both languages, sources, reviewed date, related ids that exist, no
- * duplicate ids, answers within length. Errors name the file and field.
+ * duplicate ids, answers short enough for a phone, at most two related entries. Errors name the
+ * file and field.
  */
 public final class SeedLoader {
     public static final String REQUIRED_TOPICS_FILE = "required-topics.txt";
@@ -35,6 +36,12 @@ public final class SeedLoader {
     private static final int KO_MAX_WORDS = 200;
     private static final int MIN_EXAMPLES = 5;
     private static final int MAX_TITLE_CHARS = 80;
+    /** An answer is read on a small phone: refused above the limit, warned above the aim. */
+    static final int KO_ANSWER_MAX_CHARS = 450;
+    static final int KO_ANSWER_AIM_CHARS = 350;
+    static final int EN_ANSWER_MAX_CHARS = 700;
+    static final int EN_ANSWER_AIM_CHARS = 550;
+    static final int MAX_RELATED = 2;
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Clock clock;
@@ -142,6 +149,9 @@ public final class SeedLoader {
         }
         List<String> related = strings(root.get("related"));
         if (related.contains(id)) issues.add(error(name, "related", "an entry cannot be related to itself"));
+        if (related.size() > MAX_RELATED) {
+            issues.add(error(name, "related", related.size() + " related entries; offer at most " + MAX_RELATED));
+        }
 
         List<Entry.Source> sources = new ArrayList<>();
         JsonNode sourceNodes = root.get("sources");
@@ -186,10 +196,24 @@ public final class SeedLoader {
         else if (words < min || words > max) {
             issues.add(error(file, p + "answer", words + " words; keep it between " + min + " and " + max));
         }
+        int chars = charCount(t.answer());
+        int maxChars = lang == Lang.KO ? KO_ANSWER_MAX_CHARS : EN_ANSWER_MAX_CHARS;
+        int aimChars = lang == Lang.KO ? KO_ANSWER_AIM_CHARS : EN_ANSWER_AIM_CHARS;
+        if (chars > maxChars) {
+            issues.add(error(file, p + "answer", chars + " characters; at most " + maxChars + " (move detail to 'more')"));
+        } else if (chars > aimChars) {
+            issues.add(warning(file, p + "answer", chars + " characters; aim for " + aimChars + " or fewer"));
+        }
         if (t.examples().size() < MIN_EXAMPLES) {
             issues.add(error(file, p + "examples", "at least " + MIN_EXAMPLES + " example phrasings are needed"));
         }
         if (t.keywords().isEmpty()) issues.add(warning(file, p + "keywords", "no keywords"));
+    }
+
+    /** Characters as a reader sees them (code points), after the surrounding blank space is trimmed. */
+    static int charCount(String text) {
+        String s = text.strip();
+        return s.codePointCount(0, s.length());
     }
 
     static int wordCount(String text) {
