@@ -90,7 +90,8 @@ public final class Bot implements AutoCloseable {
                 config.referral().noteMaxChars());
         this.dispatcher = new Dispatcher(config.dispatcher().threads(), config.dispatcher().maxPending());
         this.delivery = new Delivery(store, transport, Duration.ofHours(config.disappearingTimerHours()),
-                account -> registry.caseworker(account).map(Caseworker::safetyNumber));
+                account -> registry.caseworker(account).map(Caseworker::safetyNumber), personKey,
+                messages.get(Lang.KO, "identity_changed") + "\n" + messages.get(Lang.EN, "identity_changed"));
         RateLimiter limiter = new RateLimiter(config.rateLimit().burst(), config.rateLimit().perMinute(), clock);
         this.pipeline = new Pipeline(store, dispatcher, conversation, sessions, limiter, messages, delivery, personKey);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -77,6 +77,11 @@ final class VaultMessageStore implements MessageStore {
     }
 
     @Override
+    public int dropQueuedFor(String recipient) {
+        return vault.outbox().dropAllFor(recipient);
+    }
+
+    @Override
     public int purgeExpired() {
         return vault.purgeExpired();
     }

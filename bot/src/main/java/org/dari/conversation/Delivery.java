@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.dari.transport.OutboundMessage;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -30,6 +32,9 @@ public final class Delivery implements AutoCloseable {
     private final Transport transport;
     /** The verified safety number of a caseworker account; empty for everyone else. */
     private final Function<String, Optional<String>> caseworkerSafetyNumber;
+    /** People are remembered by their keyed hash here too, never by their Signal id. */
+    private final UnaryOperator<String> personKey;
+    private final String identityChangedNotice;
     private final int disappearingSeconds;
     private final Cache<String, Boolean> timerSet;
     private final ReentrantLock lock = new ReentrantLock();
@@ -39,9 +44,12 @@ public final class Delivery implements AutoCloseable {
     private boolean woken;
 
     public Delivery(MessageStore store, Transport transport, Duration disappearingTimer,
-                    Function<String, Optional<String>> caseworkerSafetyNumber) {
+                    Function<String, Optional<String>> caseworkerSafetyNumber, UnaryOperator<String> personKey,
+                    String identityChangedNotice) {
         this.store = store;
         this.transport = transport;
+        this.personKey = personKey;
+        this.identityChangedNotice = identityChangedNotice;
         this.caseworkerSafetyNumber = caseworkerSafetyNumber;
         this.disappearingSeconds = (int) disappearingTimer.toSeconds();
         this.timerSet = Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(12)).maximumSize(100_000).build();
@@ -111,7 +119,11 @@ public final class Delivery implements AutoCloseable {
                 sent++;
             } catch (SendException e) {
                 LOG.warn("delivery.send_failed", "kind", e.kind(), "attempts", item.attempts());
-                if (e.kind() == SendException.Kind.UNTRUSTED_IDENTITY && verified.isEmpty()) acceptNewIdentity(recipient);
+                if (e.kind() == SendException.Kind.UNTRUSTED_IDENTITY && verified.isEmpty()) {
+                    identityChanged(recipient, item.id());
+                    heldBack.add(recipient);
+                    continue;
+                }
                 if (e.retryable()) {
                     store.retryLater(item.id());
                     heldBack.add(recipient);
@@ -121,6 +133,19 @@ public final class Delivery implements AutoCloseable {
             }
         }
         return sent;
+    }
+
+    /**
+     * A person's safety number changed: she reinstalled Signal, or someone else now holds her
+     * number. Nothing queued for her (which would show what she asked) goes to the new holder:
+     * it is dropped, and only a neutral notice is sent once the new key is accepted.
+     */
+    private void identityChanged(String recipient, long failedId) {
+        int dropped = store.dropQueuedFor(recipient);
+        acceptNewIdentity(recipient);
+        store.enqueue(new OutboundMessage(recipient, identityChangedNotice),
+                ("identity-changed:" + failedId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        LOG.info("delivery.identity_changed_queue_dropped", "messages", dropped);
     }
 
     /** A person who reinstalled Signal has a new safety number; without this they would never hear back. */
@@ -134,14 +159,15 @@ public final class Delivery implements AutoCloseable {
     }
 
     private void ensureTimer(String recipient) throws SendException {
-        if (disappearingSeconds <= 0 || timerSet.getIfPresent(recipient) != null) return;
+        String key = personKey.apply(recipient);
+        if (disappearingSeconds <= 0 || timerSet.getIfPresent(key) != null) return;
         try {
             transport.setDisappearingTimer(recipient, disappearingSeconds);
-            timerSet.put(recipient, Boolean.TRUE);
+            timerSet.put(key, Boolean.TRUE);
         } catch (SendException e) {
             if (e.kind() == SendException.Kind.RETRY_LATER) throw e;
             LOG.warn("delivery.timer_not_set", "kind", e.kind());
-            timerSet.put(recipient, Boolean.TRUE);
+            timerSet.put(key, Boolean.TRUE);
         }
     }
 

@@ -36,6 +36,9 @@ public interface MessageStore {
 
     void dropUndeliverable(long outboxId);
 
+    /** Erases every queued message to this recipient; returns how many. */
+    int dropQueuedFor(String recipient);
+
     /** Removes expired records; returns how many. */
     int purgeExpired();
 

@@ -87,7 +87,10 @@ public final class Pipeline implements InboundSink {
             LOG.error("pipeline.conversation_failed", "error", SafeLog.kind(e));
             reply = Reply.of(List.of(messages.get(session.lang(), "try_again")));
         }
-        if (reply.eraseSender()) sessions.forget(key);
+        if (reply.eraseSender()) {
+            sessions.forget(key);
+            limiter.forget(key);
+        }
         store.complete(journalId, message, reply);
         if (reply.eraseSender()) LOG.info("pipeline.person_erased");
         delivery.wake();

@@ -54,4 +54,9 @@ public final class RateLimiter {
             this.updated = updated;
         }
     }
+
+    /** Forgets the person's counters (she erased everything). */
+    public void forget(String key) {
+        buckets.invalidate(key);
+    }
 }

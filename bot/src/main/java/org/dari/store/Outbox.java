@@ -102,6 +102,19 @@ public final class Outbox {
         return erased;
     }
 
+    /** Erases every message queued for this recipient (her identity changed); returns how many. */
+    public int dropAllFor(String recipient) {
+        byte[] person = vault.keys().pseudonyms().of(recipient);
+        int erased = vault.write(c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM outbox WHERE person = ?")) {
+                s.setBytes(1, person);
+                return s.executeUpdate();
+            }
+        });
+        if (erased > 0) vault.checkpoint();
+        return erased;
+    }
+
     /** The send failed for now: try again after a backoff that doubles from 1 s up to 15 min, with jitter. */
     public boolean retryLater(long id) {
         long now = vault.now();

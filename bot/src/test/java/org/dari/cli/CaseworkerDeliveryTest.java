@@ -69,7 +69,7 @@ class CaseworkerDeliveryTest {
              Vault vault = Vault.open(dir, keys, Clock.systemUTC(), Retention.DEFAULTS)) {
             VaultMessageStore store = new VaultMessageStore(vault);
             Map<String, String> verified = Map.of("cw-a", "111", "cw-b", "222");
-            Delivery delivery = new Delivery(store, transport, Duration.ZERO, a -> Optional.ofNullable(verified.get(a)));
+            Delivery delivery = new Delivery(store, transport, Duration.ZERO, a -> Optional.ofNullable(verified.get(a)), a -> "k" + a, "notice");
             InboundMessage request = new InboundMessage("person", "1", 5L, false);
             long id = store.accept(request);
             OutboundMessage.Attachment file = new OutboundMessage.Attachment("referral.asc", "application/pgp-encrypted", new byte[] {7});
