@@ -139,9 +139,9 @@ public final class Conversation {
                 session.answered(null);
                 session.endIntake();
                 warned.invalidate(personKey);
-                out.say(messages.get(lang, "forget_done"));
-                out.say(ended > 0 ? messages.get(lang, "forget_cases_closed", "count", ended)
-                        : messages.get(lang, "forget_cases_unknown", "days", privacy.referralIdle().toDays()));
+                out.say(messages.get(lang, "forget_done") + "\n\n" + (ended > 0
+                        ? messages.get(lang, "forget_cases_closed", "count", ended)
+                        : messages.get(lang, "forget_cases_unknown", "days", privacy.referralIdle().toDays())));
                 return out.erase().build();
             }
             if (command.get() == Command.HELP_REQUEST) {

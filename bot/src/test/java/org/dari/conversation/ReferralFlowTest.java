@@ -57,7 +57,7 @@ class ReferralFlowTest {
         Matcher fp = Pattern.compile("fingerprint: \"([0-9A-F ]+)\"").matcher(bundled);
         assertTrue(fp.find());
         Path file = dir.resolve("registry/organisations.yaml");
-        String demoWithoutMedical = bundled.substring(bundled.indexOf("organisations:")).replace("      - medical\n", "");
+        String demoWithoutMedical = bundled.substring(bundled.indexOf("\norganisations:") + 1).replace("      - medical\n", "");
         assertTrue(!demoWithoutMedical.contains("- medical"));
         Files.writeString(file, demoWithoutMedical + """
                   - id: other
