@@ -42,10 +42,11 @@ final class SendResponseClassifier {
         if (status == 408 || status == 429 || status >= 500) return SendException.Kind.RETRY_LATER;
         if (status == 400) {
             String text = body == null ? "" : body.toLowerCase(Locale.ROOT);
-            if (text.contains("captcha proof required") || text.contains("rate limit exceeded") || text.contains("[413]")) {
+            // signal-cli words these differently per version and mode: match on meaning
+            if (text.contains("rate limit") || text.contains("captcha") || text.contains("[413]")) {
                 return SendException.Kind.RETRY_LATER;
             }
-            if (text.contains("untrusted identities") || text.contains("untrusted identity")) {
+            if (text.contains("untrusted identit") || text.contains("untrusted recipient keys")) {
                 return SendException.Kind.UNTRUSTED_IDENTITY;
             }
         }

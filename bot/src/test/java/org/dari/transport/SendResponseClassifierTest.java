@@ -42,6 +42,15 @@ class SendResponseClassifierTest {
     }
 
     @Test
+    void signalCli0145WordingOfRateLimitsAndTheNextReleasesUntrustedKeys() {
+        assertEquals(Kind.RETRY_LATER, classifier.failure(400, "{\"error\":\"3b5e…: Rate limit failure for \\\"3b5e…\\\", retry after 120 seconds\\nFailed to send message due to rate limiting\"}"));
+        assertEquals(Kind.RETRY_LATER, classifier.failure(400, "{\"error\":\"Failed to send message due to rate limiting\"}"));
+        assertEquals(Kind.RETRY_LATER, classifier.failure(400, "{\"error\":\"… CAPTCHA proof required for sending to …\"}"));
+        assertEquals(Kind.UNTRUSTED_IDENTITY, classifier.failure(400, "{\"error\":\"Unable to complete request due to untrusted recipient keys\"}"));
+        assertEquals(Kind.REJECTED, classifier.failure(400, "{\"error\":\"Invalid recipient\"}"), "anything else is final");
+    }
+
+    @Test
     void failureTextsOfBothModes() {
         assertEquals(Kind.RETRY_LATER, classifier.failure(400, "{\"error\":\"... captcha proof required ...\"}"));
         assertEquals(Kind.RETRY_LATER, classifier.failure(400, "{\"error\":\"[413] Rate limit exceeded: 413\"}"));
