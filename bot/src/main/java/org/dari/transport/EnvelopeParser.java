@@ -11,6 +11,8 @@ import java.util.List;
  * type makes the event malformed. Stateless and never throws.
  */
 final class EnvelopeParser {
+    private static final java.util.regex.Pattern UUID_SHAPE =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final int MAX_SENDER_LENGTH = 128;
 
     ParsedEvent parse(JsonNode event) {
@@ -36,6 +38,8 @@ final class EnvelopeParser {
         String sender = optionalText(envelope, "sourceUuid");
         if (sender == null || sender.isBlank()) return ParsedEvent.ignore(IgnoredKind.NO_SOURCE, attachmentIds, hadException);
         if (sender.length() > MAX_SENDER_LENGTH) throw new WrongShape();
+        // it becomes a send recipient: anything but a UUID (say "group.…", which the REST API sends to a group) is refused
+        if (!UUID_SHAPE.matcher(sender).matches()) throw new WrongShape();
         if (present(data.get("remoteDelete"))) return ParsedEvent.ignore(IgnoredKind.REMOTE_DELETE, attachmentIds, hadException);
         if (present(data.get("reaction"))) return ParsedEvent.ignore(IgnoredKind.REACTION, attachmentIds, hadException);
 

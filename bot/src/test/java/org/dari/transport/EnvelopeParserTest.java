@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EnvelopeParserTest {
     private static final String UUID = "3b5e6c2a-8f0d-4c1e-9a47-2d6f0b1c9e11";
@@ -137,5 +138,14 @@ class EnvelopeParserTest {
     void anOverlongSenderIsMalformed() throws Exception {
         JsonNode event = mapper.readTree(Envelopes.text("u".repeat(500), NUMBER, TS, "x"));
         assertEquals(Outcome.MALFORMED, parser.parse(event).outcome());
+    }
+
+    @Test
+    void aSenderThatIsNotAUuidNeverBecomesARecipient() throws Exception {
+        for (String sender : List.of("group.c2lnbmFsLWdyb3Vw", "+4915112345678", "x", "3b5e6c2a-8f0d-4c1e-9a47-2d6f0b1c9e1")) {
+            ParsedEvent event = parse("{\"envelope\":{\"sourceUuid\":\"" + sender + "\",\"timestamp\":" + TS
+                    + ",\"dataMessage\":{\"timestamp\":" + TS + ",\"message\":\"hi\"}}}");
+            assertEquals(Outcome.MALFORMED, event.outcome(), "refused: " + sender);
+        }
     }
 }
