@@ -99,6 +99,15 @@ public final class Conversation {
         String advice = warned.asMap().putIfAbsent(personKey, Boolean.TRUE) == null ? messages.get(lang, "first_contact") : null;
 
         Optional<UrgentKind> urgent = urgency.detector().detect(text);
+        if (urgent.isPresent() && session.intake() != null && session.intake().step() == Intake.Step.NOTE) {
+            // her note speaks of danger: answer it first, and send the request now, as urgent
+            session.intake().markUrgent(urgent.get());
+            Intake intake = session.intake();
+            out.say(urgentAnswer(urgent.get(), session));
+            session.startIntake(intake);
+            referralFlow.step(message, text, session, out);
+            return out.preface(preface).build();
+        }
         if (urgent.isPresent()) {
             session.endIntake();
             String answer = urgentAnswer(urgent.get(), session);

@@ -11,7 +11,7 @@ public final class Intake {
     public enum Step { CONSENT, SERVICE, PROVINCE, NOTE, CONFIRM }
 
     private Step step = Step.CONSENT;
-    private final UrgentKind urgent;
+    private UrgentKind urgent;
     private Service service;
     private String province;
     private String note = "";
@@ -36,6 +36,11 @@ public final class Intake {
 
     public UrgentKind urgentKind() {
         return urgent;
+    }
+
+    /** Danger came up while she was writing her note: the request goes out as urgent. */
+    void markUrgent(UrgentKind kind) {
+        if (urgent == null) urgent = kind;
     }
 
     public Service service() {

@@ -235,6 +235,18 @@ class ReferralFlowTest {
     }
 
     @Test
+    void aNoteThatSpeaksOfDangerNowGetsTheUrgentAnswerAndGoesOutAsUrgentAtOnce() {
+        say(PERSON, "상담");
+        say(PERSON, "1");
+        say(PERSON, "2");
+        say(PERSON, "0");
+        Reply r = say(PERSON, "지금 공안이 문 앞에 와 있어요 빨리요");
+        assertTrue(r.texts().get(0).contains("'상담'"), "the urgent answer comes first: " + r.texts().get(0));
+        assertTrue(CODE.matcher(all(r)).find(), "and the request went out without a confirm step: " + all(r));
+        assertTrue(to(r, CASEWORKER).get(0).text().contains("긴급"), "marked urgent for the organisation");
+    }
+
+    @Test
     void forgetEndsHerOpenCasesAndTellsTheOrganisation() {
         String code = sendRequest("없음");
         Reply forget = say(PERSON, "삭제");

@@ -38,6 +38,12 @@ final class TestConversations {
     private TestConversations() {
     }
 
+    /** Built once for all tests: the bundled knowledge base does not change while they run. */
+    private static final class SharedKnowledge {
+        static final KnowledgeService KB = new KnowledgeService(new KnowledgeService.Paths(HOME.resolve("seeds"),
+                HOME.resolve("i18n")), Clock.systemUTC(), Thresholds.defaults(), Retriever.Weights.defaults(), n -> { });
+    }
+
     static Fixture create(Path dir, PrivacyFacts facts, Map<String, Map<Lang, String>> categoryTitles,
                           Referrals.IdentityCheck identity) throws Exception {
         return create(dir, facts, categoryTitles, identity, HOME.resolve("config/organisations.yaml"));
@@ -47,8 +53,7 @@ final class TestConversations {
                           Referrals.IdentityCheck identity, Path registry) throws Exception {
         Path i18n = HOME.resolve("i18n");
         Messages messages = Messages.load(i18n);
-        KnowledgeService kb = new KnowledgeService(new KnowledgeService.Paths(HOME.resolve("seeds"), i18n), Clock.systemUTC(),
-                Thresholds.defaults(), Retriever.Weights.defaults(), n -> { });
+        KnowledgeService kb = SharedKnowledge.KB;
         KeyRing keys = new KeyRing(MasterKey.generate());
         Vault vault = Vault.open(dir, keys, Clock.systemUTC(), Retention.DEFAULTS);
         UnaryOperator<String> personKey = s -> HexFormat.of().formatHex(keys.pseudonyms().of(s));
