@@ -18,13 +18,13 @@ public final class Redactor {
     }
 
     private static final int FLAGS = Pattern.UNICODE_CHARACTER_CLASS | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
-    private static final Pattern EMAIL = Pattern.compile("[\\w.%+-]+@[\\w-]+(?:\\.[\\w-]+)*\\.[a-z]{2,}", FLAGS);
+    private static final Pattern EMAIL = Pattern.compile("(?<![\\w.%+-])[\\w.%+-]{1,64}@[\\w-]{1,63}(?:\\.[\\w-]{1,63}){0,8}\\.[a-z]{2,24}(?![\\w-])", FLAGS);
     // 6-digit region, 8-digit birth date, 3-digit sequence, check digit (0-9 or X), optionally grouped
     private static final Pattern CHINESE_ID = Pattern.compile("(?<!\\d)\\d{6}[ -]?\\d{8}[ -]?\\d{3}[\\dx](?![\\w])", FLAGS);
     private static final Pattern ACCOUNT = Pattern.compile(
             "(?<![a-z])(wechat|we chat|weixin|wx|微信号?|微信|위챗|웨이신|qq|큐큐|kakao ?talk|kakao|카카오톡|카카오|카톡|line|라인"
                     + "|telegram|텔레그램|tg|whatsapp|왓츠앱|signal|시그널|id|아이디|계정|account|username|user name)"
-                    + "((?:\\s*(?:id|아이디|계정|account|号|號|번호|number|no\\.?|is|은|는|:|：|=)\\s*)*\\s*)"
+                    + "((?:\\s*+(?:id|아이디|계정|account|号|號|번호|number|no\\.?|is|은|는|:|：|=|@)\\s*+)*+\\s*+)"
                     + "([a-z0-9][\\w.\\-]{2,39})", FLAGS);
     private static final Pattern EXPLICIT_SEPARATOR = Pattern.compile("[:：=号號]|id|아이디|계정|account|번호|number|no", FLAGS);
     private static final Pattern DIGIT_RUN = Pattern.compile("\\+?\\(?\\d[\\d\\-.() ]*\\d", FLAGS);
