@@ -34,6 +34,9 @@ public final class UrgentDetector {
     static final int WEAK = 1;
     static final int THRESHOLD = 3;
     private static final int MAX_LENGTH = 4_000;
+    private static final List<UrgentKind> PRECEDENCE = List.of(UrgentKind.SUICIDE, UrgentKind.CHILD_TAKEN,
+            UrgentKind.TRAFFICKED, UrgentKind.VIOLENCE, UrgentKind.CONFINED, UrgentKind.FOLLOWED, UrgentKind.POLICE,
+            UrgentKind.GENERAL);
 
     /** What the detector saw in one message; for reports and tuning. */
     public record Assessment(Optional<UrgentKind> kind, int score, List<String> cues) {
@@ -76,29 +79,33 @@ public final class UrgentDetector {
         spaced = initialSound(spaced.toLowerCase(Locale.ROOT));
         String compact = spaced.replace(" ", "");
         Map<String, Integer> cues = new LinkedHashMap<>();
-        Map<UrgentKind, Integer> kinds = new EnumMap<>(UrgentKind.class);
+        Map<UrgentKind, Integer> strong = new EnumMap<>(UrgentKind.class);
+        Map<UrgentKind, Integer> weak = new EnumMap<>(UrgentKind.class);
         for (Lexicon lex : lexicons) {
             String s = lex.compact() ? compact : spaced;
             for (Cue c : lex.cues()) {
                 if (!cues.containsKey(c.name()) && c.pattern().matcher(s).find()) cues.put(c.name(), c.weight());
             }
             lex.strong().forEach((k, p) -> {
-                if (p.matcher(s).find()) kinds.merge(k, STRONG, Math::max);
+                if (!strong.containsKey(k) && p.matcher(s).find()) strong.put(k, STRONG);
             });
             lex.weak().forEach((k, p) -> {
-                if (!kinds.containsKey(k) && p.matcher(s).find()) kinds.merge(k, WEAK, Math::max);
+                if (!weak.containsKey(k) && p.matcher(s).find()) weak.put(k, WEAK);
             });
         }
+        // the kind: a strong match beats a weak one; a weak match of the same kind breaks ties,
+        // then the more specific kind wins (a child taken by the police is about the child)
         UrgentKind best = UrgentKind.GENERAL;
-        int bestKind = 0;
-        for (var e : kinds.entrySet()) {
-            // GENERAL only when nothing more specific matched as strongly
-            if (e.getValue() > bestKind || (e.getValue() == bestKind && best == UrgentKind.GENERAL)) {
-                best = e.getKey();
-                bestKind = e.getValue();
+        int bestRank = 0;
+        for (UrgentKind k : PRECEDENCE) {
+            int rank = strong.getOrDefault(k, 0) + weak.getOrDefault(k, 0);
+            if (rank > bestRank) {
+                best = k;
+                bestRank = rank;
             }
         }
-        int score = bestKind + cues.values().stream().mapToInt(Integer::intValue).sum();
+        int kindScore = strong.containsKey(best) ? STRONG : weak.containsKey(best) ? WEAK : 0;
+        int score = kindScore + cues.values().stream().mapToInt(Integer::intValue).sum();
         List<String> cueNames = List.copyOf(cues.keySet());
         return new Assessment(score >= THRESHOLD ? Optional.of(best) : Optional.empty(), score, cueNames);
     }
@@ -173,13 +180,15 @@ public final class UrgentDetector {
             if (!(item instanceof LocatedYaml.Scalar s) || s.text().isBlank()) {
                 throw new IOException(file + " line " + item.line() + ": each pattern must be a non-empty string");
             }
+            // the text is NFKC-normalised before matching (ㄱ becomes a conjoining jamo): so are the patterns
+            String regex = java.text.Normalizer.normalize(s.text(), java.text.Normalizer.Form.NFKC);
             try {
-                Pattern p = Pattern.compile(s.text());
+                Pattern p = Pattern.compile(regex);
                 if (p.matcher("").find()) throw new IOException(file + " line " + s.line() + ": pattern matches empty text");
             } catch (PatternSyntaxException ex) {
                 throw new IOException(file + " line " + s.line() + ": pattern does not compile (" + ex.getDescription() + ")");
             }
-            parts.add("(?:" + s.text() + ")");
+            parts.add("(?:" + regex + ")");
         }
         return Pattern.compile(String.join("|", parts));
     }
