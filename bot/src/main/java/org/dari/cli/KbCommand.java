@@ -9,6 +9,9 @@ import org.dari.knowledge.Lang;
 import org.dari.knowledge.Retriever;
 import org.dari.knowledge.SeedLoader;
 import org.dari.knowledge.ValidationIssue;
+import org.dari.knowledge.UrgentAnswers;
+import org.dari.safety.UrgentDetector;
+import org.dari.safety.UrgentKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "kb", mixinStandardHelpOptions = true, description = "Check and try the knowledge base.",
@@ -49,8 +54,17 @@ final class KbCommand implements Runnable {
         }
     }
 
+    static UrgentDetector openDetector(Config config, Home home) throws Main.UsageException {
+        try {
+            return UrgentDetector.load(home.resolve(config.knowledge().i18nDir()));
+        } catch (IOException e) {
+            Streams.stderr().println(e.getMessage());
+            throw new Main.UsageException("the urgent word lists are not valid");
+        }
+    }
+
     @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = "Check every entry in seeds/: exit 0 only when the knowledge base is valid.")
+            description = "Check every entry in seeds/ (and the urgent answers in seeds/urgent/, and the urgent word lists): exit 0 only when all are valid.")
     static final class Validate implements Callable<Integer> {
         @Mixin
         BotOptions options = new BotOptions();
@@ -65,7 +79,27 @@ final class KbCommand implements Runnable {
             long warnings = result.issues().stream().filter(i -> i.severity() == ValidationIssue.Severity.WARNING).count();
             out.printf("%d entries, %d errors, %d warnings: %s%n", result.entries().size(), result.errors().size(),
                     warnings, result.valid() ? "valid" : "NOT valid");
-            return result.valid() ? 0 : 1;
+            boolean valid = result.valid();
+            Path urgent = seeds.resolve(UrgentAnswers.FOLDER);
+            if (Files.isDirectory(urgent)) {
+                try {
+                    UrgentAnswers answers = UrgentAnswers.load(urgent);
+                    out.printf("urgent answers: %d kinds: valid%n", answers.kinds().size());
+                } catch (UrgentAnswers.InvalidException e) {
+                    e.problems().forEach(p -> out.println("error: " + UrgentAnswers.FOLDER + "/" + p));
+                    out.println("urgent answers: NOT valid");
+                    valid = false;
+                }
+            }
+            try {
+                UrgentDetector.load(Home.locate().resolve(config.knowledge().i18nDir()));
+                out.println("urgent word lists: valid");
+            } catch (IOException e) {
+                out.println("error: " + e.getMessage());
+                out.println("urgent word lists: NOT valid");
+                valid = false;
+            }
+            return valid ? 0 : 1;
         }
     }
 
@@ -88,6 +122,7 @@ final class KbCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Config config = options.load(System.getenv());
+            UrgentDetector detector = openDetector(config, Home.locate());
             try (KnowledgeService kb = openOrExplain(config, Home.locate())) {
                 PrintStream out = Streams.stdout();
                 ObjectMapper mapper = new ObjectMapper();
@@ -97,15 +132,16 @@ final class KbCommand implements Runnable {
                     String line;
                     while ((line = in.readLine()) != null) {
                         if (line.isBlank()) continue;
-                        out.println(mapper.writeValueAsString(toJson(mapper, line, decide(kb, line))));
+                        out.println(mapper.writeValueAsString(toJson(mapper, line, decide(kb, line), detector.detect(line))));
                     }
                     return 0;
                 }
                 String question = String.join(" ", words);
                 Decision d = decide(kb, question);
                 if (json) {
-                    out.println(mapper.writeValueAsString(toJson(mapper, question, d)));
+                    out.println(mapper.writeValueAsString(toJson(mapper, question, d, detector.detect(question))));
                 } else {
+                    out.println("urgent: " + detector.detect(question).map(UrgentKind::id).orElse("no"));
                     out.println("decision: " + d.kindCode() + " (" + d.reason().name().toLowerCase() + "), lang: " + d.lang().code());
                     for (Retriever.Match m : d.matches()) {
                         out.printf("  %-28s score %.3f%n", m.id(), m.score());
@@ -122,10 +158,13 @@ final class KbCommand implements Runnable {
         }
     }
 
-    static ObjectNode toJson(ObjectMapper mapper, String question, Decision d) {
+    static ObjectNode toJson(ObjectMapper mapper, String question, Decision d, Optional<UrgentKind> urgent) {
         ObjectNode o = mapper.createObjectNode();
         o.put("question", question);
         o.put("lang", d.lang().code());
+        o.put("urgent", urgent.isPresent());
+        if (urgent.isPresent()) o.put("urgent_kind", urgent.get().id());
+        else o.putNull("urgent_kind");
         o.put("decision", d.kindCode());
         ArrayNode matches = o.putArray("matches");
         for (Retriever.Match m : d.matches()) {
@@ -135,7 +174,9 @@ final class KbCommand implements Runnable {
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = "Measure answers against a TSV of questions (lang, expected id(s) or NONE or MENU, question).")
+            description = {"Measure answers against a TSV of questions (lang, expected id(s) or NONE or MENU, question),",
+                    "with the urgent detector's false alarms on them;",
+                    "or the urgent detector against a TSV of urgent cases (message, label = a kind id or calm)."})
     static final class Eval implements Callable<Integer> {
         @Mixin
         BotOptions options = new BotOptions();
@@ -143,8 +184,11 @@ final class KbCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;
 
-        @Option(names = "--misses", description = "List the questions that were not answered right.")
+        @Option(names = "--misses", description = "List the questions that were not answered right (and urgent misses and false alarms).")
         boolean misses;
+
+        @Option(names = "--urgent", description = "FILE holds urgent cases (found out from the format when not given).")
+        boolean urgent;
 
         @Option(names = "--dump", hidden = true, description = "Print the ranking features of every question (TSV).")
         boolean dump;
@@ -156,10 +200,16 @@ final class KbCommand implements Runnable {
         public Integer call() throws Exception {
             if (!Files.isRegularFile(file)) throw new Main.UsageException("no such file: " + file);
             Config config = options.load(System.getenv());
+            UrgentDetector detector = openDetector(config, Home.locate());
             try (KnowledgeService kb = openOrExplain(config, Home.locate())) {
+                PrintStream out = Streams.stdout();
+                UrgentEvaluation urgentEvaluation = new UrgentEvaluation(kb, detector);
+                if (urgent || UrgentEvaluation.isUrgentFormat(file)) {
+                    out.print(urgentEvaluation.run(UrgentEvaluation.read(file)).render(misses));
+                    return 0;
+                }
                 KbEvaluation evaluation = new KbEvaluation(kb);
                 List<KbEvaluation.Question> questions = KbEvaluation.read(file);
-                PrintStream out = Streams.stdout();
                 if (dump) {
                     out.print(evaluation.dump(questions));
                     return 0;
@@ -169,6 +219,7 @@ final class KbCommand implements Runnable {
                     return 0;
                 }
                 out.print(evaluation.run(questions).render(misses));
+                out.print(urgentEvaluation.falseAlarms(questions).render(misses));
                 return 0;
             }
         }

@@ -1,6 +1,21 @@
 package org.dari.safety;
+
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-public enum UrgentKind { POLICE, VIOLENCE, CONFINED, TRAFFICKED, FOLLOWED, CHILD_TAKEN, SUICIDE, GENERAL;
-    public String id() { return name().toLowerCase(Locale.ROOT); }
-    public static Optional<UrgentKind> byId(String id) { for (UrgentKind k : values()) if (k.id().equals(id)) return Optional.of(k); return Optional.empty(); } }
+
+/** The kinds of danger happening now that get their own urgent answer. */
+public enum UrgentKind {
+    POLICE, VIOLENCE, CONFINED, TRAFFICKED, FOLLOWED, CHILD_TAKEN, SUICIDE, GENERAL;
+
+    /** The id used in files and reports: the name in lower case ("child_taken"). */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<UrgentKind> byId(String id) {
+        if (id == null) return Optional.empty();
+        String wanted = id.strip().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(k -> k.id().equals(wanted)).findFirst();
+    }
+}
