@@ -128,7 +128,7 @@ final class CaseworkerDesk {
             s.append('\n').append(messages.get(lang, "cw_open_item", "code", ReferralCode.shortForm(m.codeId()),
                     "days", ChronoUnit.DAYS.between(m.opened(), today),
                     "state", messages.get(lang, m.acknowledged() ? "cw_state_acknowledged" : "cw_state_new"),
-                    "urgent", m.urgent() ? messages.get(lang, "cw_urgent_mark") : ""));
+                    "urgent", m.urgent() ? " " + messages.get(lang, "cw_urgent_mark") : ""));
         }
         out.say(s.toString());
     }

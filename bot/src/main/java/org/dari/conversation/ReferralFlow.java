@@ -203,7 +203,7 @@ final class ReferralFlow {
         String notice = messages.get(cwLang, "cw_new_referral", "code", code.display(),
                 "service", referrals.titles().service(intake.service(), cwLang), "lang", lang.code(),
                 "province", intake.province() == null ? "-" : referrals.titles().province(intake.province(), cwLang).orElse("-"),
-                "urgent", intake.urgent() ? messages.get(cwLang, "cw_urgent_mark") : "");
+                "urgent", intake.urgent() ? " " + messages.get(cwLang, "cw_urgent_mark") : "");
         Referrals.toCaseworkers(org, notice,
                 new OutboundMessage.Attachment("referral-" + code.display() + ".asc", MEDIA_TYPE, sealed), out);
         out.change(new ReferralLinks.Open(code.id(), code.secret(), org.id(), intake.urgent(), message.sender(), lang.code()));
