@@ -22,16 +22,18 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@value #STRONG} for a strong pattern of a kind (the danger itself, said as
  *       happening to the writer: "they are selling me", "공안이 왔어요"),</li>
- *   <li>{@value #WEAK} for a weak one (the subject only: "sold", "공안"),</li>
+ *   <li>{@value #WEAK} for a weak one (the subject only: "sold", "공안"; it needs one cue more),</li>
  *   <li>plus the weight of every cue found (now, pleas, fear: positive; past,
  *       hypothetical, about others or in general: negative), each cue once,</li>
  * </ul>
  * and is urgent from {@value #THRESHOLD}. The kind is the best-scoring kind; a
  * message with no kind pattern but enough cues ("help me now, I'm scared") is GENERAL.
+ * Ties between kinds go to the kind that also has a weak match, then to the more
+ * specific kind (a child taken by the police is about the child).
  */
 public final class UrgentDetector {
     static final int STRONG = 3;
-    static final int WEAK = 1;
+    static final int WEAK = 2;
     static final int THRESHOLD = 3;
     private static final int MAX_LENGTH = 4_000;
     private static final List<UrgentKind> PRECEDENCE = List.of(UrgentKind.SUICIDE, UrgentKind.CHILD_TAKEN,
