@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
@@ -22,16 +23,18 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@value #STRONG} for a strong pattern of a kind (the danger itself, said as
  *       happening to the writer: "they are selling me", "공안이 왔어요"),</li>
- *   <li>{@value #WEAK} for a weak one (the subject only: "sold", "공안"),</li>
+ *   <li>{@value #WEAK} for a weak one (the subject only: "sold", "공안"; it needs one cue more),</li>
  *   <li>plus the weight of every cue found (now, pleas, fear: positive; past,
  *       hypothetical, about others or in general: negative), each cue once,</li>
  * </ul>
  * and is urgent from {@value #THRESHOLD}. The kind is the best-scoring kind; a
  * message with no kind pattern but enough cues ("help me now, I'm scared") is GENERAL.
+ * Ties between kinds go to the kind that also has a weak match, then to the more
+ * specific kind (a child taken by the police is about the child).
  */
 public final class UrgentDetector {
     static final int STRONG = 3;
-    static final int WEAK = 1;
+    static final int WEAK = 2;
     static final int THRESHOLD = 3;
     private static final int MAX_LENGTH = 4_000;
     private static final List<UrgentKind> PRECEDENCE = List.of(UrgentKind.SUICIDE, UrgentKind.CHILD_TAKEN,
@@ -45,7 +48,9 @@ public final class UrgentDetector {
     private record Cue(String name, int weight, Pattern pattern) {
     }
 
-    private record Lexicon(boolean compact, List<Cue> cues, Map<UrgentKind, Pattern> strong, Map<UrgentKind, Pattern> weak) {
+    /** One word-list file; it is only run on text that has letters of a script its patterns use. */
+    private record Lexicon(boolean compact, Set<Character.UnicodeScript> scripts, List<Cue> cues,
+                           Map<UrgentKind, Pattern> strong, Map<UrgentKind, Pattern> weak) {
     }
 
     private final List<Lexicon> lexicons;
@@ -78,10 +83,12 @@ public final class UrgentDetector {
         if (spaced.length() > MAX_LENGTH) spaced = spaced.substring(0, MAX_LENGTH);
         spaced = initialSound(spaced.toLowerCase(Locale.ROOT));
         String compact = spaced.replace(" ", "");
+        Set<Character.UnicodeScript> textScripts = scripts(spaced);
         Map<String, Integer> cues = new LinkedHashMap<>();
         Map<UrgentKind, Integer> strong = new EnumMap<>(UrgentKind.class);
         Map<UrgentKind, Integer> weak = new EnumMap<>(UrgentKind.class);
         for (Lexicon lex : lexicons) {
+            if (java.util.Collections.disjoint(lex.scripts(), textScripts)) continue;
             String s = lex.compact() ? compact : spaced;
             for (Cue c : lex.cues()) {
                 if (!cues.containsKey(c.name()) && c.pattern().matcher(s).find()) cues.put(c.name(), c.weight());
@@ -133,6 +140,7 @@ public final class UrgentDetector {
             throw new IOException(name + " line " + lineOf(top, "match_on") + ": match_on must be 'compact' or 'spaced'");
         }
         List<Cue> cues = new ArrayList<>();
+        Set<Character.UnicodeScript> scripts = java.util.EnumSet.noneOf(Character.UnicodeScript.class);
         LocatedYaml.Mapping cueMap = mapping(name, top, "cues");
         for (var e : cueMap.fields().entrySet()) {
             int line = cueMap.keyLines().get(e.getKey());
@@ -147,7 +155,7 @@ public final class UrgentDetector {
             if (weight == 0 || Math.abs(weight) > 10) {
                 throw new IOException(name + " line " + lineOf(cue, "weight") + ": weight must be between -10 and 10, not 0");
             }
-            cues.add(new Cue(e.getKey(), weight, patterns(name, cue, "patterns")));
+            cues.add(new Cue(e.getKey(), weight, patterns(name, cue, "patterns", scripts)));
         }
         Map<UrgentKind, Pattern> strong = new EnumMap<>(UrgentKind.class);
         Map<UrgentKind, Pattern> weak = new EnumMap<>(UrgentKind.class);
@@ -164,13 +172,14 @@ public final class UrgentDetector {
                     throw new IOException(name + " line " + groups.keyLines().get(g) + ": unknown list '" + g + "' (expected strong, weak)");
                 }
             }
-            if (groups.fields().containsKey("strong")) strong.put(kind, patterns(name, groups, "strong"));
-            if (groups.fields().containsKey("weak")) weak.put(kind, patterns(name, groups, "weak"));
+            if (groups.fields().containsKey("strong")) strong.put(kind, patterns(name, groups, "strong", scripts));
+            if (groups.fields().containsKey("weak")) weak.put(kind, patterns(name, groups, "weak", scripts));
         }
-        return new Lexicon(matchOn.equals("compact"), cues, strong, weak);
+        return new Lexicon(matchOn.equals("compact"), scripts, cues, strong, weak);
     }
 
-    private static Pattern patterns(String file, LocatedYaml.Mapping parent, String key) throws IOException {
+    private static Pattern patterns(String file, LocatedYaml.Mapping parent, String key,
+                                    Set<Character.UnicodeScript> scripts) throws IOException {
         LocatedYaml.Node node = parent.fields().get(key);
         if (!(node instanceof LocatedYaml.Sequence seq) || seq.items().isEmpty()) {
             throw new IOException(file + " line " + lineOf(parent, key) + ": '" + key + "' must be a non-empty list of patterns");
@@ -189,6 +198,8 @@ public final class UrgentDetector {
                 throw new IOException(file + " line " + s.line() + ": pattern does not compile (" + ex.getDescription() + ")");
             }
             parts.add("(?:" + regex + ")");
+            // letters written in the pattern (not escapes such as \\b or \\d, nor inline flags)
+            scripts.addAll(scripts(regex.replaceAll("\\\\.", "").replaceAll("\\(\\?[a-zA-Z]+[:)]", "")));
         }
         return Pattern.compile(String.join("|", parts));
     }
@@ -205,6 +216,12 @@ public final class UrgentDetector {
             throw new IOException(file + " line " + lineOf(parent, key) + ": '" + key + "' is missing or not a mapping");
         }
         return m;
+    }
+
+    private static Set<Character.UnicodeScript> scripts(String text) {
+        Set<Character.UnicodeScript> out = java.util.EnumSet.noneOf(Character.UnicodeScript.class);
+        text.codePoints().filter(Character::isLetter).forEach(cp -> out.add(Character.UnicodeScript.of(cp)));
+        return out;
     }
 
     private static int lineOf(LocatedYaml.Mapping parent, String key) {

@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Holds the urgent detector to its targets on the urgent sets kept with the tests
  * (recall at least 97% in each language, false alarms at most 2% on calm
  * messages) and on every labelled question set (false alarms at most 2%).
+ * The dev sets were written by another engineer; the fresh and third sets were
+ * each scored once before the word lists were widened for them, so all of them
+ * are now tuning data: the unseen figure comes from the held-out set.
  */
 class UrgentEvaluationTest {
     private static KnowledgeService kb;
@@ -48,14 +51,17 @@ class UrgentEvaluationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"urgent/urgent-dev-ko.tsv", "urgent/urgent-dev-en.tsv"})
+    @ValueSource(strings = {"urgent/urgent-dev-ko.tsv", "urgent/urgent-dev-en.tsv", "urgent/urgent-fresh-ko.tsv",
+            "urgent/urgent-fresh-en.tsv", "urgent/urgent-third-ko.tsv", "urgent/urgent-third-en.tsv"})
     void urgentSetsMeetTheTargets(String name) throws Exception {
         Path file = resource(name);
         assertTrue(UrgentEvaluation.isUrgentFormat(file));
         UrgentEvaluation.Report report = evaluation.run(UrgentEvaluation.read(file));
         String table = report.render(true);
         UrgentEvaluation.Figures all = report.byLanguage().get("all");
-        assertTrue(all.urgent() >= 80 && all.calm() >= 80, "at least 80 urgent and 80 calm messages\n" + table);
+        if (name.contains("-dev-")) {
+            assertTrue(all.urgent() >= 80 && all.calm() >= 80, "at least 80 urgent and 80 calm messages\n" + table);
+        }
         for (var e : report.byLanguage().entrySet()) {
             UrgentEvaluation.Figures f = e.getValue();
             assertTrue(f.recall() >= 0.97, e.getKey() + " recall below 97%\n" + table);

@@ -132,9 +132,11 @@ class UrgentDetectorTest {
     void aMinimalValidFileLoadsAndScores(@TempDir Path dir) throws IOException {
         UrgentDetector d = UrgentDetector.load(lists(dir, GOOD));
         assertEquals(Optional.of(UrgentKind.POLICE), d.detect("police are here"));
+        // a weak match needs one cue more
         assertEquals(Optional.empty(), d.detect("police"));
-        // weak 1 + now 1 stays below the threshold of 3
-        assertEquals(2, d.assess("police now").score());
+        assertEquals(2, d.assess("police").score());
+        assertEquals(Optional.of(UrgentKind.POLICE), d.detect("police now"));
+        assertEquals(java.util.List.of("now"), d.assess("police now").cues());
     }
 
     @Test
