@@ -88,7 +88,7 @@ class SignalEndToEndTest {
             assertTrue(trust.get(0).body().path("trust_all_known_keys").asBoolean());
             List<JsonNode> sends = TestBots.sendsTo(server, KOREAN_PERSON);
             assertTrue(TestBots.text(sends.get(0)).contains("다리"), "the answer was tried first");
-            assertTrue(TestBots.text(sends.get(1)).contains("안전 번호가 바뀌어서"), "then only the neutral notice");
+            assertTrue(TestBots.text(sends.get(1)).contains("전에 하던 대화는 지웠어요"), "then only the neutral notice");
             assertFalse(TestBots.text(sends.get(1)).contains(TestBots.text(sends.get(0))), "the queued answer is not sent");
             assertEquals(2, sends.size(), "nothing else");
         }
