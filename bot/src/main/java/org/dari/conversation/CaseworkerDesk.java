@@ -61,6 +61,8 @@ final class CaseworkerDesk {
             return;
         }
         Verb verb = verb(m.group(2));
+        // the command word says the caseworker's language better than a line that is mostly a code
+        lang = m.group(2).chars().anyMatch(c -> c >= 0xAC00 && c <= 0xD7A3) ? Lang.KO : Lang.EN;
         if (verb == Verb.OPEN) {
             listOpen(org.get(), lang, out);
             return;
