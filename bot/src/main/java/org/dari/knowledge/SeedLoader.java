@@ -239,7 +239,8 @@ public final class SeedLoader {
         return out;
     }
 
-    private static LocalDate date(JsonNode node) {
+    /** A YAML date, or null when absent or not a date (shared with the urgent answers). */
+    static LocalDate date(JsonNode node) {
         if (node == null || node.isNull()) return null;
         try {
             return LocalDate.parse(node.asText().strip());

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -165,11 +164,6 @@ public final class UrgentAnswers {
     }
 
     private static LocalDate date(JsonNode node) {
-        if (node == null || node.isNull()) return null;
-        try {
-            return LocalDate.parse(node.asText().strip());
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return SeedLoader.date(node);
     }
 }
