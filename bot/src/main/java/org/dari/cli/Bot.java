@@ -66,6 +66,12 @@ public final class Bot implements AutoCloseable {
 
     public Bot(Config config, Home home, Transport transport, LocalState state, OrganisationRegistry registry,
                Clock clock, PrintStream adminOut) throws IOException {
+        this(config, home, transport, state, registry, clock, adminOut, Pipeline.Listener.NONE);
+    }
+
+    /** With a listener told when each answer is queued (dari bench). */
+    Bot(Config config, Home home, Transport transport, LocalState state, OrganisationRegistry registry,
+        Clock clock, PrintStream adminOut, Pipeline.Listener listener) throws IOException {
         this.config = config;
         this.clock = clock;
         this.transport = transport;
@@ -93,7 +99,8 @@ public final class Bot implements AutoCloseable {
                 account -> registry.caseworker(account).map(Caseworker::safetyNumber), personKey,
                 messages.get(Lang.KO, "identity_changed") + "\n" + messages.get(Lang.EN, "identity_changed"));
         RateLimiter limiter = new RateLimiter(config.rateLimit().burst(), config.rateLimit().perMinute(), clock);
-        this.pipeline = new Pipeline(store, dispatcher, conversation, sessions, limiter, messages, delivery, personKey);
+        this.pipeline = new Pipeline(store, dispatcher, conversation, sessions, limiter, messages, delivery, personKey,
+                listener);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dari-timers");
             t.setDaemon(true);

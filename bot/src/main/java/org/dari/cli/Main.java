@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 /** {@code dari}: the command line. Errors are one clear line, never a stack trace. */
 @Command(name = "dari", mixinStandardHelpOptions = true, version = "dari 0.1.0",
         description = "Dari (다리): a Signal bot that answers questions about refugees' rights and relays requests for help.",
-        subcommands = {ConsoleCommand.class, RunCommand.class, KbCommand.class, KeysCommand.class, OrgCommand.class,
+        subcommands = {ConsoleCommand.class, RunCommand.class, BenchCommand.class, KbCommand.class, KeysCommand.class, OrgCommand.class,
                 ReferralCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
@@ -23,8 +23,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("console") && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            // the chat and the logs share the terminal: only warnings interrupt it
+        if (args.length > 0 && (args[0].equals("console") || args[0].equals("bench")) && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            // the chat (or the benchmark's figures) and the logs share the terminal: only warnings interrupt it
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         System.exit(execute(args));

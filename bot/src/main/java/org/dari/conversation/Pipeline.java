@@ -30,9 +30,25 @@ public final class Pipeline implements InboundSink {
     private final Messages messages;
     private final Delivery delivery;
     private final UnaryOperator<String> personKey;
+    private final Listener listener;
+
+    /** Told when a message's answer is queued; for measuring (dari bench). */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = (message, acceptedNanos) -> { };
+
+        /** @param acceptedNanos {@link System#nanoTime()} when the transport handed the message over */
+        void answered(InboundMessage message, long acceptedNanos);
+    }
 
     public Pipeline(MessageStore store, Dispatcher dispatcher, Conversation conversation, Sessions sessions,
                     RateLimiter limiter, Messages messages, Delivery delivery, UnaryOperator<String> personKey) {
+        this(store, dispatcher, conversation, sessions, limiter, messages, delivery, personKey, Listener.NONE);
+    }
+
+    public Pipeline(MessageStore store, Dispatcher dispatcher, Conversation conversation, Sessions sessions,
+                    RateLimiter limiter, Messages messages, Delivery delivery, UnaryOperator<String> personKey,
+                    Listener listener) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.conversation = conversation;
@@ -41,10 +57,12 @@ public final class Pipeline implements InboundSink {
         this.messages = messages;
         this.delivery = delivery;
         this.personKey = personKey;
+        this.listener = listener;
     }
 
     @Override
     public void accept(InboundMessage message) throws InterruptedException {
+        long acceptedNanos = listener == Listener.NONE ? 0 : System.nanoTime();
         String key = personKey.apply(message.sender());
         switch (limiter.check(key)) {
             case DROP -> {
@@ -63,7 +81,7 @@ public final class Pipeline implements InboundSink {
             }
         }
         long journalId = store.accept(message);
-        dispatcher.submit(key, () -> process(journalId, message, key));
+        dispatcher.submit(key, () -> process(journalId, message, key, acceptedNanos));
     }
 
     /** Answers what was accepted before a crash or restart. */
@@ -71,14 +89,14 @@ public final class Pipeline implements InboundSink {
         List<MessageStore.Pending> pending = store.pending();
         for (MessageStore.Pending p : pending) {
             String key = personKey.apply(p.message().sender());
-            dispatcher.submit(key, () -> process(p.journalId(), p.message(), key));
+            dispatcher.submit(key, () -> process(p.journalId(), p.message(), key, System.nanoTime()));
         }
         if (!pending.isEmpty()) LOG.info("pipeline.recovered", "messages", pending.size());
         delivery.wake();
         return pending.size();
     }
 
-    private void process(long journalId, InboundMessage message, String key) {
+    private void process(long journalId, InboundMessage message, String key, long acceptedNanos) {
         Session session = sessions.get(key);
         Reply reply;
         try {
@@ -92,6 +110,7 @@ public final class Pipeline implements InboundSink {
             limiter.forget(key);
         }
         store.complete(journalId, message, reply);
+        listener.answered(message, acceptedNanos);
         if (reply.eraseSender()) LOG.info("pipeline.person_erased");
         delivery.wake();
     }

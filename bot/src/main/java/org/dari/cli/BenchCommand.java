@@ -1,0 +1,422 @@
+package org.dari.cli;
+
+import org.dari.knowledge.KnowledgeService;
+import org.dari.knowledge.Lang;
+import org.dari.referral.Caseworker;
+import org.dari.referral.OrganisationRegistry;
+import org.dari.transport.InboundMessage;
+import org.dari.transport.MemoryTransport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code dari bench}: the whole bot in one process (journal and outbox on a real SQLite file,
+ * sealing, the bundled knowledge base and demo organisation) behind an in-memory transport, fed
+ * by many simulated people. Prints throughput, latency, retrieval time, start time and heap; the
+ * last line is a {@code key=value} summary.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure the bot: the real pipeline and encrypted SQLite journal behind an in-memory transport.",
+                "Uses a temporary folder (deleted at the end); never touches the data folder or Signal."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--people", paramLabel = "N", description = "People writing at the same time (default: ${DEFAULT-VALUE}).")
+    int people = 2_000;
+
+    @Option(names = "--messages", paramLabel = "N", description = "Messages in each load phase (default: ${DEFAULT-VALUE}).")
+    int messages = 20_000;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Longest time for each load phase (default: ${DEFAULT-VALUE}).")
+    int duration = 60;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND", description = "Steady rate of the latency phase (default: ${DEFAULT-VALUE}).")
+    int rate = 2_000;
+
+    @Option(names = "--sessions", paramLabel = "N", description = "Sessions to hold when measuring the heap (default: ${DEFAULT-VALUE}).")
+    int sessions = 10_000;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for the simulated people (default: ${DEFAULT-VALUE}).")
+    long seed = 12;
+
+    /** About one person in this many completes a request for help (sealed to the demo organisation). */
+    private static final int REFERRAL_EVERY = 40;
+    private static final int RETRIEVAL_WARMUP = 3_000;
+    private static final int RETRIEVAL_SAMPLES = 10_000;
+
+    @Override
+    public Integer call() throws Exception {
+        if (people < 1 || messages < 1 || duration < 1 || rate < 1 || sessions < 0) {
+            throw new Main.UsageException("--people, --messages, --duration and --rate must be positive");
+        }
+        return run(Home.locate(), Streams.stdout(), Streams.stderr());
+    }
+
+    int run(Home home, PrintStream out, PrintStream err) throws Exception {
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        Path dir = Files.createTempDirectory("dari-bench-", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Progress progress = new Progress(err);
+        try {
+            Config config = benchConfig(Config.defaults().withDataDir(dir.resolve("data").toString()));
+            OrganisationRegistry registry = Registries.load(config, home, err);
+            Set<String> caseworkers = registry.organisations().stream()
+                    .flatMap(o -> o.caseworkers().stream()).map(Caseworker::account).collect(Collectors.toSet());
+            LongAdder toCaseworkers = new LongAdder();
+            AtomicLong firstSend = new AtomicLong();
+            MemoryTransport transport = new MemoryTransport(m -> {
+                firstSend.compareAndSet(0, System.currentTimeMillis());
+                if (caseworkers.contains(m.recipient())) toCaseworkers.increment();
+            });
+            AtomicReference<Recorder> current = new AtomicReference<>(new Recorder(1));
+            try (LocalState state = LocalState.open(config, Clock.systemUTC());
+                 Bot bot = new Bot(config, home, transport, state, registry, Clock.systemUTC(), err,
+                         (message, acceptedNanos) -> current.get().record(System.nanoTime() - acceptedNanos))) {
+                bot.start();
+                progress.start();
+
+                // start to first answer: one question, timed from the JVM's start to the reply on the transport
+                Recorder first = new Recorder(1);
+                current.set(first);
+                transport.deliver(new InboundMessage(UUID.randomUUID().toString(), BenchMix.KOREAN_QUESTIONS.get(0),
+                        System.currentTimeMillis(), false));
+                while (firstSend.get() == 0) Thread.sleep(1);
+                double startSeconds = (firstSend.get() - jvmStart) / 1000.0;
+
+                Stats retrieval = retrieval(bot.knowledge(), progress);
+
+                Load load = new Load(transport, new Random(seed), current);
+                // warm-up: the JIT compiles the pipeline before anything is measured
+                load.run("warm-up", Math.min(messages, 5_000), people, 0, duration, progress);
+                long cpuBefore = processCpuNanos();
+                long referralsBefore = toCaseworkers.sum();
+                Recorder saturated = load.run("throughput", messages, people, 0, duration, progress);
+                long cpuUsed = processCpuNanos() - cpuBefore;
+                long referralSends = toCaseworkers.sum() - referralsBefore;
+                Stats sat = saturated.stats();
+
+                Recorder paced = load.run("latency", messages, people, rate, duration, progress);
+                Stats lat = paced.stats();
+
+                progress.phase("delivery", 0);
+                long drainStart = System.nanoTime();
+                boolean drained = bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS);
+                double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+
+                int newPeople = Math.max(0, sessions - load.peopleSeen());
+                load.run("sessions", newPeople, newPeople, 0, Math.max(duration, 120), progress);
+                bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS);
+                long heapSessions = heapAfterGc();
+                progress.stop();
+
+                double msgsPerSecond = saturated.count() / saturated.seconds();
+                double cpuPerMessageMs = cpuUsed / 1e6 / Math.max(1, saturated.count());
+                double overRetrieval = cpuPerMessageMs / Math.max(1e-6, retrieval.mean());
+                out.printf(Locale.ROOT, "dari bench: %d cores, Java %s, journal and outbox in SQLite (WAL, synchronous=FULL) on %s%n",
+                        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), fileSystem(dir));
+                out.printf(Locale.ROOT, "start to first answer        %.2f s (from JVM start, signing key created on this first run)%n", startSeconds);
+                out.printf(Locale.ROOT, "retrieval decision           p50 %.3f ms  p99 %.3f ms  mean %.3f ms (%d questions, warmed up, one thread)%n",
+                        retrieval.p50(), retrieval.p99(), retrieval.mean(), BenchMix.questions().size());
+                out.printf(Locale.ROOT, "throughput (saturated)       %.0f msgs/s: %d messages in %.1f s, %d referral messages to caseworkers%n",
+                        msgsPerSecond, saturated.count(), saturated.seconds(), referralSends);
+                out.printf(Locale.ROOT, "  latency while saturated    p50 %.2f ms  p99 %.2f ms  max %.2f ms (includes waiting behind a full queue)%n",
+                        sat.p50(), sat.p99(), sat.max());
+                out.printf(Locale.ROOT, "latency at %d msgs/s       p50 %.2f ms  p99 %.2f ms  max %.2f ms (accepted → reply queued; %d messages, achieved %.0f msgs/s)%n",
+                        rate, lat.p50(), lat.p99(), lat.max(), paced.count(), paced.count() / paced.seconds());
+                out.printf(Locale.ROOT, "cost of one message          %.3f ms CPU = %.1f × a bare retrieval decision%n", cpuPerMessageMs, overRetrieval);
+                out.printf(Locale.ROOT, "outbox drained               %s in %.1f s after the load; %d sends, %d timers set%n",
+                        drained ? "yes" : "NO", drainSeconds, transport.sends(), transport.timersSet());
+                out.printf(Locale.ROOT, "peak heap                    %d MB (sampled while running)%n", progress.peakHeapMb());
+                out.printf(Locale.ROOT, "heap with %d sessions       %d MB (after GC; %d people have written)%n",
+                        sessions, heapSessions, load.peopleSeen());
+                out.printf(Locale.ROOT, "msgs_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sat_p99_ms=%.2f retrieval_p50_ms=%.3f"
+                                + " retrieval_p99_ms=%.3f start_s=%.2f heap_mb=%d heap_10k_sessions_mb=%d cpu_per_msg_ms=%.3f"
+                                + " pipeline_over_retrieval=%.1f drained=%s%n",
+                        msgsPerSecond, lat.p50(), lat.p99(), lat.max(), sat.p99(), retrieval.p50(), retrieval.p99(),
+                        startSeconds, progress.peakHeapMb(), heapSessions, cpuPerMessageMs, overRetrieval, drained);
+                return drained ? 0 : Main.EXIT_FAILURE;
+            }
+        } finally {
+            progress.stop();
+            deleteTree(dir);
+        }
+    }
+
+    /** The defaults, with rate limits out of the way: the simulated people write faster than people do. */
+    static Config benchConfig(Config c) {
+        return new Config(c.dataDir(), c.signal(), c.keys(), c.retention(), c.disappearingTimerHours(), c.dispatcher(),
+                new Config.RateLimit(1_000_000, 1_000_000), c.knowledge(), c.referral());
+    }
+
+    private static Stats retrieval(KnowledgeService knowledge, Progress progress) {
+        progress.phase("retrieval", RETRIEVAL_SAMPLES);
+        List<String> questions = BenchMix.questions();
+        int korean = BenchMix.KOREAN_QUESTIONS.size();
+        for (int i = 0; i < RETRIEVAL_WARMUP; i++) {
+            int q = i % questions.size();
+            knowledge.decide(questions.get(q), q < korean ? Lang.KO : Lang.EN);
+        }
+        Recorder r = new Recorder(RETRIEVAL_SAMPLES);
+        for (int i = 0; i < RETRIEVAL_SAMPLES; i++) {
+            int q = i % questions.size();
+            long t = System.nanoTime();
+            knowledge.decide(questions.get(q), q < korean ? Lang.KO : Lang.EN);
+            r.record(System.nanoTime() - t);
+            progress.done.set(i + 1);
+        }
+        return r.stats();
+    }
+
+    /** Simulated people, each writing their script in order; a finished person is replaced by a new one. */
+    private static final class Load {
+        private final MemoryTransport transport;
+        private final Random random;
+        private final AtomicInteger seen = new AtomicInteger();
+        private final AtomicReference<Recorder> current;
+        private long timestamp = System.currentTimeMillis();
+
+        Load(MemoryTransport transport, Random random, AtomicReference<Recorder> current) {
+            this.transport = transport;
+            this.random = random;
+            this.current = current;
+        }
+
+        int peopleSeen() {
+            return seen.get();
+        }
+
+        /** Feeds {@code count} messages (at {@code perSecond}, or as fast as accepted when 0) and waits for their answers. */
+        Recorder run(String phase, int count, int concurrent, int perSecond, int maxSeconds, Progress progress)
+                throws Exception {
+            Recorder recorder = new Recorder(count);
+            progress.phase(phase, count);
+            progress.recorder = recorder;
+            current.set(recorder);
+            if (count == 0) return recorder;
+            List<Person> active = new ArrayList<>();
+            for (int i = 0; i < concurrent; i++) active.add(newPerson(phase));
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(maxSeconds);
+            recorder.begin(start);
+            int fed = 0;
+            while (fed < count && System.nanoTime() < deadline) {
+                if (perSecond > 0) {
+                    long due = start + (long) (fed * 1e9 / perSecond);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                int i = random.nextInt(active.size());
+                Person p = active.get(i);
+                transport.deliver(new InboundMessage(p.id, p.script.get(p.next++), ++timestamp, false));
+                if (p.next == p.script.size()) active.set(i, newPerson(phase));
+                fed++;
+            }
+            recorder.expect(fed);
+            if (!recorder.await(Math.max(60, maxSeconds), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not every message of the " + phase + " phase was answered in time");
+            }
+            return recorder;
+        }
+
+        private Person newPerson(String phase) {
+            seen.incrementAndGet();
+            List<String> script = phase.equals("sessions")
+                    ? List.of(BenchMix.questions().get(random.nextInt(BenchMix.questions().size())))
+                    : BenchMix.script(random, REFERRAL_EVERY);
+            return new Person(UUID.randomUUID().toString(), script);
+        }
+    }
+
+    private static final class Person {
+        final String id;
+        final List<String> script;
+        int next;
+
+        Person(String id, List<String> script) {
+            this.id = id;
+            this.script = script;
+        }
+    }
+
+    /** Latencies of one phase, in nanoseconds, and when its last answer was queued. */
+    private static final class Recorder {
+        private final long[] nanos;
+        private final AtomicInteger count = new AtomicInteger();
+        private final CountDownLatch all = new CountDownLatch(1);
+        private volatile int expected = Integer.MAX_VALUE;
+        private volatile long start;
+        private volatile long last;
+
+        Recorder(int capacity) {
+            nanos = new long[Math.max(1, capacity)];
+        }
+
+        void begin(long startNanos) {
+            start = startNanos;
+        }
+
+        void record(long n) {
+            int i = count.getAndIncrement();
+            if (i < nanos.length) nanos[i] = n;
+            last = System.nanoTime();
+            if (i + 1 >= expected) all.countDown();
+        }
+
+        void expect(int n) {
+            expected = n;
+            if (count.get() >= n) all.countDown();
+        }
+
+        boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+            return all.await(timeout, unit);
+        }
+
+        int count() {
+            return Math.min(count.get(), nanos.length);
+        }
+
+        double seconds() {
+            return Math.max(1e-9, (last - start) / 1e9);
+        }
+
+        Stats stats() {
+            long[] sorted = Arrays.copyOf(nanos, count());
+            Arrays.sort(sorted);
+            if (sorted.length == 0) return new Stats(0, 0, 0, 0);
+            return new Stats(percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1] / 1e6,
+                    Arrays.stream(sorted).average().orElse(0) / 1e6);
+        }
+
+        private static double percentile(long[] sorted, double p) {
+            int i = (int) Math.ceil(p * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+        }
+    }
+
+    /** Milliseconds. */
+    record Stats(double p50, double p99, double max, double mean) {
+    }
+
+    /** The progress line on stderr, once a second; also samples the heap for its peak. */
+    private static final class Progress {
+        private final PrintStream err;
+        private final boolean terminal = System.console() != null;
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile String phase = "start";
+        private volatile int target;
+        private volatile Recorder recorder;
+        private volatile long peakHeap;
+        private Thread thread;
+
+        Progress(PrintStream err) {
+            this.err = err;
+        }
+
+        void phase(String name, int of) {
+            phase = name;
+            target = of;
+            done.set(0);
+            recorder = null;
+        }
+
+        void start() {
+            thread = new Thread(this::loop, "dari-bench-progress");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            int tick = 0;
+            int lastCount = 0;
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(100);
+                    peakHeap = Math.max(peakHeap, heapUsed());
+                    if (++tick % 10 != 0) continue;
+                    Recorder r = recorder;
+                    int n = r != null ? r.count.get() : done.get();
+                    int perSecond = Math.max(0, n - lastCount);
+                    lastCount = n;
+                    err.printf(Locale.ROOT, "%sbench: %-10s %7d / %-7d %6d/s  heap %4d MB%s", terminal ? "\r" : "", phase, n,
+                            target, perSecond, heapUsed() >> 20, terminal ? "   " : "\n");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        long peakHeapMb() {
+            return Math.max(peakHeap, heapUsed()) >> 20;
+        }
+
+        void stop() {
+            if (thread == null) return;
+            thread.interrupt();
+            try {
+                thread.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+            if (terminal) err.println();
+        }
+    }
+
+    private static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return heapUsed() >> 20;
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    private static String fileSystem(Path dir) {
+        try {
+            return Files.getFileStore(dir).type() + " (" + dir.getParent() + ")";
+        } catch (IOException e) {
+            return String.valueOf(dir.getParent());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temporary folder: the system cleans it up if we cannot
+        }
+    }
+}
