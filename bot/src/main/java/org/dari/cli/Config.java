@@ -31,7 +31,12 @@ public record Config(
         @JsonProperty("knowledge") Knowledge knowledge,
         @JsonProperty("referral") Referral referral) {
 
-    public record Signal(@JsonProperty("url") String url,
+    /**
+     * @param transport {@code rest} (signal-cli-rest-api, the default) or {@code signal-cli}
+     *                  (signal-cli's own JSON-RPC daemon over HTTP, which can also forget a person)
+     */
+    public record Signal(@JsonProperty("transport") String transport,
+                         @JsonProperty("url") String url,
                          @JsonProperty("number") String number,
                          @JsonProperty("receive_mode") String receiveMode,
                          @JsonProperty("poll_timeout_seconds") Integer pollTimeoutSeconds) {
@@ -80,10 +85,16 @@ public record Config(
 
     public static final Map<String, String> ENVIRONMENT_OVERRIDES = Map.of(
             "DARI_DATA_DIR", "data_dir",
+            "DARI_SIGNAL_TRANSPORT", "signal.transport",
             "DARI_SIGNAL_URL", "signal.url",
             "DARI_SIGNAL_NUMBER", "signal.number",
             "DARI_SIGNAL_RECEIVE_MODE", "signal.receive_mode",
             "DARI_KEY_FILE", "keys.key_file");
+
+    /** {@code signal.transport}: signal-cli-rest-api. */
+    public static final String TRANSPORT_REST = "rest";
+    /** {@code signal.transport}: signal-cli's own JSON-RPC daemon over HTTP. */
+    public static final String TRANSPORT_SIGNAL_CLI = "signal-cli";
 
     public static Config defaults() {
         return new Config(null, null, null, null, null, null, null, null, null).withDefaults();
@@ -133,18 +144,18 @@ public record Config(
     }
 
     Config withEnvironment(Map<String, String> env) {
-        Signal s = signal == null ? new Signal(null, null, null, null) : signal;
+        Signal s = signal == null ? new Signal(null, null, null, null, null) : signal;
         Keys k = keys == null ? new Keys(null, null) : keys;
         return new Config(
                 env.getOrDefault("DARI_DATA_DIR", dataDir),
-                new Signal(env.getOrDefault("DARI_SIGNAL_URL", s.url()), env.getOrDefault("DARI_SIGNAL_NUMBER", s.number()),
+                new Signal(env.getOrDefault("DARI_SIGNAL_TRANSPORT", s.transport()), env.getOrDefault("DARI_SIGNAL_URL", s.url()), env.getOrDefault("DARI_SIGNAL_NUMBER", s.number()),
                         env.getOrDefault("DARI_SIGNAL_RECEIVE_MODE", s.receiveMode()), s.pollTimeoutSeconds()),
                 new Keys(env.getOrDefault("DARI_KEY_FILE", k.keyFile()), k.passphraseEnv()),
                 retention, disappearingTimerHours, dispatcher, rateLimit, knowledge, referral);
     }
 
     Config withDefaults() {
-        Signal s = signal == null ? new Signal(null, null, null, null) : signal;
+        Signal s = signal == null ? new Signal(null, null, null, null, null) : signal;
         Keys k = keys == null ? new Keys(null, null) : keys;
         Retention r = retention == null ? new Retention(null, null, null, null, null) : retention;
         DispatcherSettings d = dispatcher == null ? new DispatcherSettings(null, null) : dispatcher;
@@ -154,7 +165,7 @@ public record Config(
         String data = or(dataDir, "./data");
         var t = org.dari.knowledge.Thresholds.defaults();
         return new Config(data,
-                new Signal(or(s.url(), "http://127.0.0.1:8080"), s.number(), or(s.receiveMode(), "auto"), or(s.pollTimeoutSeconds(), 10)),
+                new Signal(or(s.transport(), TRANSPORT_REST), or(s.url(), "http://127.0.0.1:8080"), s.number(), or(s.receiveMode(), "auto"), or(s.pollTimeoutSeconds(), 10)),
                 new Keys(or(k.keyFile(), Path.of(data, "master.key").toString()), k.passphraseEnv()),
                 new Retention(or(r.sessionIdleMinutes(), 30), or(r.journalMaxDays(), 7), or(r.outboxMaxDays(), 7),
                         or(r.referralIdleDays(), 30), or(r.purgeIntervalMinutes(), 10)),
@@ -176,6 +187,9 @@ public record Config(
         }
         if (signal.number() != null && !signal.number().matches("\\+[1-9]\\d{6,14}")) {
             problems.add("signal.number must be the bot's number in international form, like +4915100000000");
+        }
+        if (!Set.of(TRANSPORT_REST, TRANSPORT_SIGNAL_CLI).contains(signal.transport())) {
+            problems.add("signal.transport must be rest (signal-cli-rest-api) or signal-cli (its own JSON-RPC daemon)");
         }
         if (!Set.of("auto", "poll", "websocket").contains(signal.receiveMode())) {
             problems.add("signal.receive_mode must be auto, poll or websocket");

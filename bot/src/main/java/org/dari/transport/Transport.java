@@ -31,6 +31,14 @@ public interface Transport extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Makes the Signal side erase what it keeps about this person (contact, profile, identity key,
+     * sessions), where the transport can; a person it does not know is not an error. No-op by
+     * default: signal-cli-rest-api has no call for it, signal-cli's own daemon has.
+     */
+    default void forget(String recipient) throws SendException {
+    }
+
     /** Stops receiving and frees resources. */
     @Override
     void close();

@@ -39,6 +39,25 @@ class ConfigAndCliTest {
     }
 
     @Test
+    void theSignalTransportIsChosenInTheConfig(@TempDir Path dir) throws Exception {
+        assertEquals("rest", Config.defaults().signal().transport(), "signal-cli-rest-api unless told otherwise");
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "signal:\n  transport: signal-cli\n  url: http://127.0.0.1:7583\n  number: \"+4915100000000\"\n");
+        Config c = Config.load(file, Map.of());
+        assertEquals("signal-cli", c.signal().transport());
+        try (var transport = RunCommand.transport(c).get()) {
+            assertTrue(transport instanceof org.dari.transport.SignalCliTransport);
+        }
+        Config rest = Config.load(file, Map.of("DARI_SIGNAL_TRANSPORT", "rest"));
+        try (var transport = RunCommand.transport(rest).get()) {
+            assertTrue(transport instanceof org.dari.transport.SignalTransport);
+        }
+        Files.writeString(file, "signal:\n  transport: signal-cli-rest\n");
+        var invalid = assertThrows(Config.ConfigException.class, () -> Config.load(file, Map.of()));
+        assertTrue(invalid.getMessage().contains("signal.transport"), invalid.getMessage());
+    }
+
+    @Test
     void badConfigurationIsOneClearLine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, "retention:\n  session_idle_minutes: 30\n  sesion_typo: 3\n");

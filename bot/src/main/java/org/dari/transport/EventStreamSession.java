@@ -1,0 +1,87 @@
+package org.dari.transport;
+
+import okhttp3.Response;
+import okhttp3.sse.EventSource;
+import okhttp3.sse.EventSourceListener;
+import org.dari.log.SafeLog;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One open server-sent event stream. OkHttp's reader thread puts what happens
+ * into a bounded queue; the receive loop takes it out in order. While the queue
+ * is full the reader stops reading, so a slow bot slows signal-cli down instead
+ * of dropping events. Keep-alive comments never reach the queue (OkHttp's SSE
+ * reader skips comment lines).
+ */
+final class EventStreamSession extends EventSourceListener {
+
+    sealed interface Event permits Opened, Received, Ended {
+    }
+
+    record Opened() implements Event {
+    }
+
+    /** One event: its name ({@code receive} for messages) and its data. */
+    record Received(String type, String data) implements Event {
+        @Override
+        public String toString() {
+            return "Received[type=" + (type == null ? "none" : "set") + ", chars=" + data.length() + "]";
+        }
+    }
+
+    /** The stream is over: the HTTP status and error kind of a failure, or 0 and null if it simply ended. */
+    record Ended(int httpStatus, SafeLog.ErrorKind error) implements Event {
+    }
+
+    private final BlockingQueue<Event> events;
+    private final StopSignal stop;
+
+    EventStreamSession(int capacity, StopSignal stop) {
+        this.events = new LinkedBlockingQueue<>(capacity);
+        this.stop = stop;
+    }
+
+    /** The next event, or null if none came within {@code wait}. */
+    Event next(Duration wait) {
+        try {
+            return events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void onOpen(EventSource eventSource, Response response) {
+        put(new Opened());
+    }
+
+    @Override
+    public void onEvent(EventSource eventSource, String id, String type, String data) {
+        put(new Received(type, data));
+    }
+
+    @Override
+    public void onClosed(EventSource eventSource) {
+        put(new Ended(0, null));
+    }
+
+    @Override
+    public void onFailure(EventSource eventSource, Throwable t, Response response) {
+        put(new Ended(response == null ? 0 : response.code(), t == null ? null : SafeLog.kind(t)));
+    }
+
+    /** Blocks the reader thread while the queue is full (backpressure), but never past a stop. */
+    private void put(Event event) {
+        try {
+            while (!events.offer(event, 200, TimeUnit.MILLISECONDS)) {
+                if (stop.stopped()) return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
