@@ -92,7 +92,7 @@ public final class Bot implements AutoCloseable {
         Conversation.Urgency urgency = new Conversation.Urgency(UrgentDetector.load(i18n),
                 UrgentAnswers.load(home.resolve(config.knowledge().seedsDir()).resolve("urgent")));
         Conversation conversation = new Conversation(knowledge, messages, commands, categoryTitles(i18n),
-                config.privacyFacts(), urgency, referrals, new Redactor(), MAX_MESSAGE_CHARS,
+                config.privacyFacts().withSignalForgets(transport.canForget()), urgency, referrals, new Redactor(), MAX_MESSAGE_CHARS,
                 config.referral().noteMaxChars());
         this.dispatcher = new Dispatcher(config.dispatcher().threads(), config.dispatcher().maxPending());
         this.delivery = new Delivery(store, transport, Duration.ofHours(config.disappearingTimerHours()),

@@ -148,7 +148,9 @@ public final class Conversation {
                 session.answered(null);
                 session.endIntake();
                 warned.invalidate(personKey);
-                out.say(messages.get(lang, "forget_done") + "\n\n" + (ended > 0
+                out.say(messages.get(lang, "forget_done") + "\n"
+                        + messages.get(lang, privacy.signalForgets() ? "forget_signal_forgets" : "forget_signal_keeps")
+                        + "\n\n" + (ended > 0
                         ? messages.get(lang, "forget_cases_closed", "count", ended)
                         : messages.get(lang, "forget_cases_unknown", "days", privacy.referralIdle().toDays())));
                 return out.erase().build();
@@ -217,7 +219,8 @@ public final class Conversation {
                 "journalDays", privacy.journalMax().toDays(),
                 "outboxDays", privacy.outboxMax().toDays(),
                 "referralDays", privacy.referralIdle().toDays(),
-                "timer", timer(lang));
+                "timer", timer(lang),
+                "signal", messages.get(lang, privacy.signalForgets() ? "privacy_signal_forgets" : "privacy_signal_keeps"));
     }
 
     private String timer(Lang lang) {

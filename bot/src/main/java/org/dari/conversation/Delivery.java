@@ -35,6 +35,8 @@ public final class Delivery implements AutoCloseable {
     /** People are remembered by their keyed hash here too, never by their Signal id. */
     private final UnaryOperator<String> personKey;
     private final String identityChangedNotice;
+    /** People who erased everything: once their confirmation is out, the Signal side forgets them too. Memory only. */
+    private final Set<String> forgetAfterDelivery = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final int disappearingSeconds;
     private final Cache<String, Boolean> timerSet;
     private final ReentrantLock lock = new ReentrantLock();
@@ -117,6 +119,7 @@ public final class Delivery implements AutoCloseable {
                 transport.send(item.message());
                 store.delivered(item.id());
                 sent++;
+                if (forgetAfterDelivery.remove(recipient)) forgetOnSignal(recipient);
             } catch (SendException e) {
                 LOG.warn("delivery.send_failed", "kind", e.kind(), "attempts", item.attempts());
                 if (e.kind() == SendException.Kind.UNTRUSTED_IDENTITY && verified.isEmpty()) {
@@ -146,6 +149,22 @@ public final class Delivery implements AutoCloseable {
         store.enqueue(new OutboundMessage(recipient, identityChangedNotice),
                 ("identity-changed:" + failedId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         LOG.info("delivery.identity_changed_queue_dropped", "messages", dropped);
+    }
+
+    /** After her erase confirmation is delivered, asks the Signal side to forget her as well. */
+    public void forgetAfterDelivery(String recipient) {
+        if (transport.canForget()) forgetAfterDelivery.add(recipient);
+        wake();
+    }
+
+    private void forgetOnSignal(String recipient) {
+        timerSet.invalidate(personKey.apply(recipient));
+        try {
+            transport.forget(recipient);
+            LOG.info("delivery.signal_forgot_person");
+        } catch (SendException e) {
+            LOG.warn("delivery.signal_forget_failed", "kind", e.kind());
+        }
     }
 
     /** A person who reinstalled Signal has a new safety number; without this they would never hear back. */

@@ -111,7 +111,10 @@ public final class Pipeline implements InboundSink {
         }
         store.complete(journalId, message, reply);
         listener.answered(message, acceptedNanos);
-        if (reply.eraseSender()) LOG.info("pipeline.person_erased");
+        if (reply.eraseSender()) {
+            delivery.forgetAfterDelivery(message.sender());
+            LOG.info("pipeline.person_erased");
+        }
         delivery.wake();
     }
 

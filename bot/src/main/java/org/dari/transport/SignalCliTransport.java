@@ -149,6 +149,11 @@ public final class SignalCliTransport implements Transport {
      * A person signal-cli does not know is not an error.
      */
     @Override
+    public boolean canForget() {
+        return true;
+    }
+
+    @Override
     public void forget(String recipient) throws SendException {
         requireRecipient(recipient);
         ObjectNode params = params();

@@ -39,6 +39,11 @@ public interface Transport extends AutoCloseable {
     default void forget(String recipient) throws SendException {
     }
 
+    /** Whether {@link #forget} really makes the Signal side erase the person (the privacy words depend on it). */
+    default boolean canForget() {
+        return false;
+    }
+
     /** Stops receiving and frees resources. */
     @Override
     void close();

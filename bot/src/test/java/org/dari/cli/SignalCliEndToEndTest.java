@@ -60,6 +60,19 @@ class SignalCliEndToEndTest {
                 assertEquals(1, daemon.calls("send").size(), "one reply for one question");
                 assertFalse(daemon.calls("send").stream().anyMatch(c -> c.params().path("recipient").path(0).asText().startsWith("+")),
                         "replies go to the UUID, never the phone number");
+
+                // forget: Dari's rows go at once, and once the confirmation is out signal-cli forgets her too
+                daemon.push(Envelopes.text(KOREAN_PERSON, "+4915112345678", t + 2, "삭제"));
+                TestBots.await("signal-cli told to forget her", WAIT, () -> !daemon.calls("removeContact").isEmpty());
+                RpcCall forget = daemon.calls("removeContact").get(0);
+                assertEquals(KOREAN_PERSON, forget.params().path("recipient").asText());
+                assertTrue(forget.params().path("forget").asBoolean(), "removeContact with forget");
+                List<JsonNode> sends = sendsTo(daemon, KOREAN_PERSON);
+                String confirmation = sends.get(sends.size() - 1).path("message").asText();
+                assertTrue(confirmation.contains("모두 지웠어요") && confirmation.contains("시그널"),
+                        "the confirmation, sent first, says the Signal side forgets too: " + confirmation);
+                assertTrue(daemon.calls().indexOf(forget) > daemon.calls().indexOf(daemon.calls("send").get(daemon.calls("send").size() - 1)),
+                        "forgotten only after the confirmation went out");
             }
         }
     }
