@@ -53,7 +53,8 @@ class UrgentEvaluationTest {
     @ParameterizedTest
     @ValueSource(strings = {"urgent/urgent-dev-ko.tsv", "urgent/urgent-dev-en.tsv", "urgent/urgent-fresh-ko.tsv",
             "urgent/urgent-fresh-en.tsv", "urgent/urgent-third-ko.tsv", "urgent/urgent-third-en.tsv",
-            "urgent/urgent-holdout-ko.tsv", "urgent/urgent-holdout-en.tsv", "urgent/urgent-dev2-en.tsv"})
+            "urgent/urgent-holdout-ko.tsv", "urgent/urgent-holdout-en.tsv", "urgent/urgent-dev2-en.tsv",
+            "urgent/urgent-probe-ko.tsv", "urgent/urgent-probe-en.tsv"})
     void urgentSetsMeetTheTargets(String name) throws Exception {
         Path file = resource(name);
         assertTrue(UrgentEvaluation.isUrgentFormat(file));
