@@ -256,6 +256,11 @@ public final class Vault implements AutoCloseable {
         return result;
     }
 
+    /** Writes queued behind the one committing now (for tests). */
+    int waitingWrites() {
+        return waiting.size();
+    }
+
     /** Checkpoints if a routine erasure is waiting for one; the bot calls this on a timer. */
     public synchronized void checkpointIfOwed() {
         if (checkpointOwed && !closed) checkpoint();
