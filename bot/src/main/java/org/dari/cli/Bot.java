@@ -60,6 +60,7 @@ public final class Bot implements AutoCloseable {
     private final Messages messages;
     private final OrganisationRegistry registry;
     private final ReferralLinks links;
+    private final Runnable checkpointIfOwed;
     /** Longer messages get a short answer asking for shorter ones (the default). */
     static final int MAX_MESSAGE_CHARS = 2_000;
     private static final Duration EXPIRY_NOTICE = Duration.ofDays(3);
@@ -84,6 +85,7 @@ public final class Bot implements AutoCloseable {
         CommandWords commands = CommandWords.load(i18n.resolve("commands.yaml"));
         Sessions sessions = new Sessions(Duration.ofMinutes(config.retention().sessionIdleMinutes()), 100_000, Lang.KO);
         this.links = state.referralLinks();
+        this.checkpointIfOwed = state::checkpointIfOwed;
         Exchanges exchanges = new Exchanges(Duration.ofHours(config.referral().exchangeHours()), 100_000);
         Referrals referrals = new Referrals(registry, links,
                 new ReferralSealer(state.signingKey(Path.of(config.dataDir()))), exchanges,
@@ -140,6 +142,8 @@ public final class Bot implements AutoCloseable {
         transport.start(pipeline);
         long reload = config.knowledge().reloadSeconds();
         timers.scheduleWithFixedDelay(this::reloadKnowledge, reload, reload, TimeUnit.SECONDS);
+        long delay = org.dari.store.Vault.CHECKPOINT_DELAY.toMillis();
+        timers.scheduleWithFixedDelay(this::checkpoint, delay, delay, TimeUnit.MILLISECONDS);
         long purge = config.retention().purgeIntervalMinutes();
         timers.scheduleWithFixedDelay(this::purge, purge, purge, TimeUnit.MINUTES);
     }
@@ -149,6 +153,14 @@ public final class Bot implements AutoCloseable {
             knowledge.reloadIfChanged();
         } catch (RuntimeException e) {
             LOG.error("bot.reload_failed", "error", SafeLog.kind(e));
+        }
+    }
+
+    private void checkpoint() {
+        try {
+            checkpointIfOwed.run();
+        } catch (RuntimeException e) {
+            LOG.error("bot.checkpoint_failed", "error", SafeLog.kind(e));
         }
     }
 

@@ -64,6 +64,9 @@ public final class Retriever implements AutoCloseable {
     private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
     private final DirectoryReader reader;
     private final IndexSearcher searcher;
+    /** Each document's entry id and kind by document number, read once: stored fields are slow to decode per hit. */
+    private final String[] docEntry;
+    private final Kind[] docKind;
 
     public Retriever(KnowledgeBase kb, TextAnalyzers analyzers, Map<Lang, Synonyms> synonyms, Weights weights) {
         this(kb, Map.of(), analyzers, synonyms, weights);
@@ -103,6 +106,14 @@ public final class Retriever implements AutoCloseable {
             writer.commit();
             this.reader = DirectoryReader.open(directory);
             this.searcher = new IndexSearcher(reader);
+            this.docEntry = new String[reader.maxDoc()];
+            this.docKind = new Kind[reader.maxDoc()];
+            StoredFields stored = reader.storedFields();
+            for (int d = 0; d < reader.maxDoc(); d++) {
+                Document doc = stored.document(d);
+                docEntry[d] = doc.get("id");
+                docKind[d] = Kind.values()[doc.getField("kind").numericValue().intValue()];
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -142,11 +153,9 @@ public final class Retriever implements AutoCloseable {
         query.add(new TermQuery(new Term("lang", lang.code())), BooleanClause.Occur.FILTER);
         Map<String, List<Double>> docScores = new LinkedHashMap<>();
         try {
-            StoredFields stored = searcher.storedFields();
             for (ScoreDoc hit : searcher.search(query.build(), TOP_DOCS).scoreDocs) {
-                Document doc = stored.document(hit.doc);
-                double s = hit.score * kindWeight(Kind.values()[doc.getField("kind").numericValue().intValue()]);
-                docScores.computeIfAbsent(doc.get("id"), k -> new ArrayList<>()).add(s);
+                double s = hit.score * kindWeight(docKind[hit.doc]);
+                docScores.computeIfAbsent(docEntry[hit.doc], k -> new ArrayList<>()).add(s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

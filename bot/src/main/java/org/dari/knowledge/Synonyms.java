@@ -17,6 +17,8 @@ import java.util.Locale;
  * File format: one group per line, words separated by commas; '#' starts a comment.
  */
 public final class Synonyms {
+    private static final java.util.regex.Pattern NOT_ASCII_WORD = java.util.regex.Pattern.compile("[^a-z0-9 ]");
+
     private final List<List<String>> groups;
 
     public Synonyms(List<List<String>> groups) {
@@ -47,19 +49,21 @@ public final class Synonyms {
     public List<List<String>> expansionGroups(String question) {
         String q = normalizeKey(question);
         String compact = q.replace(" ", "");
+        String words = " " + NOT_ASCII_WORD.matcher(q).replaceAll(" ") + " ";
         List<List<String>> out = new ArrayList<>();
         for (List<String> group : groups) {
-            if (group.stream().noneMatch(w -> matches(q, compact, w))) continue;
+            if (group.stream().noneMatch(w -> matches(words, compact, w))) continue;
             List<String> missing = group.stream().filter(w -> !q.contains(w)).toList();
             if (!missing.isEmpty()) out.add(missing);
         }
         return out;
     }
 
-    private static boolean matches(String q, String compact, String word) {
+    /** @param words the question with everything but ASCII letters, digits and spaces blanked, padded with spaces */
+    private static boolean matches(String words, String compact, String word) {
         if (isAsciiWord(word)) {
             // English words match on word boundaries so "un" does not fire inside "fun".
-            return (" " + q.replaceAll("[^a-z0-9 ]", " ") + " ").contains(" " + word + " ");
+            return words.contains(" " + word + " ");
         }
         return compact.contains(word.replace(" ", ""));
     }

@@ -140,7 +140,7 @@ public final class Journal {
     private int finish(long journalId, List<String> replies, List<Relayed> relayed, List<ReferralLinks.Op> linkOps,
                        boolean forget) {
         KeyRing keys = vault.keys();
-        int removed = vault.write(c -> {
+        Vault.SqlWork<Integer> work = c -> {
             Entry entry;
             byte[] person;
             try (PreparedStatement s = c.prepareStatement("SELECT person, dedup, payload FROM journal WHERE id = ?")) {
@@ -167,9 +167,9 @@ public final class Journal {
             }
             for (ReferralLinks.Op op : linkOps) vault.referrals().apply(c, op);
             return n;
-        });
-        if (removed >= 0) vault.checkpoint();
-        return removed;
+        };
+        // an erasure she asked for leaves the WAL before she is told; an answered message soon after
+        return forget ? vault.write(work, n -> n >= 0) : vault.writeErasing(work, n -> n >= 0);
     }
 
     /** Re-seals every row under {@code to}; rows that do not open under {@code from} are deleted. */

@@ -110,8 +110,7 @@ public final class Outbox {
                 s.setBytes(1, person);
                 return s.executeUpdate();
             }
-        });
-        if (erased > 0) vault.checkpoint();
+        }, n -> n > 0);
         return erased;
     }
 
@@ -235,9 +234,7 @@ public final class Outbox {
     }
 
     private boolean erase(long id) {
-        boolean erased = vault.write(c -> delete(c, id)) > 0;
-        if (erased) vault.checkpoint();
-        return erased;
+        return vault.writeErasing(c -> delete(c, id), n -> n > 0) > 0;
     }
 
     private static int delete(Connection c, long id) throws SQLException {

@@ -18,9 +18,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
 
 /**
  * The encrypted SQLite store: an inbound {@link Journal} and an {@link Outbox}. A person appears
@@ -42,7 +45,8 @@ import java.util.Set;
  *     temporary files.
  * <li>{@code synchronous=FULL}: a commit is on disk before the call returns (nothing is lost).
  * </ul>
- * All access goes through one connection, serialised on this object.
+ * All access goes through one connection, serialised on this object; concurrent writes are
+ * committed together (group commit, see {@link #write(SqlWork, Predicate)}).
  */
 public final class Vault implements AutoCloseable {
     public static final String DATABASE_FILE = "dari.db";
@@ -85,6 +89,13 @@ public final class Vault implements AutoCloseable {
     private final Outbox outbox;
     private final ReferralLinks referrals;
     private boolean closed;
+    /** Writes waiting for the next group commit. */
+    private final ConcurrentLinkedQueue<Queued<?>> waiting = new ConcurrentLinkedQueue<>();
+    private static final int MAX_GROUP = 256;
+    /** The longest a routinely erased row may stay in the WAL (see {@link #writeErasing}). */
+    public static final java.time.Duration CHECKPOINT_DELAY = java.time.Duration.ofMillis(200);
+    private boolean checkpointOwed;
+    private long lastCheckpoint = System.nanoTime();
 
     private Vault(Path dbFile, Connection connection, KeyRing keys, Clock clock, Retention retention) {
         this.dbFile = dbFile;
@@ -198,7 +209,152 @@ public final class Vault implements AutoCloseable {
     }
 
     /** Runs {@code work} in one transaction; it is committed (and durable) when this returns. */
-    synchronized <T> T write(SqlWork<T> work) {
+    <T> T write(SqlWork<T> work) {
+        return write(work, result -> false);
+    }
+
+    /**
+     * Like {@link #write}, and when {@code erased} holds for the result, the WAL is checkpointed
+     * before this returns, so that erased rows leave no copy in it.
+     *
+     * <p>Group commit: writes that arrive while another thread is committing wait, then go in one
+     * transaction together, each inside its own savepoint (a failing write is rolled back alone and
+     * its caller gets the exception). One fsync and at most one checkpoint serve the whole group;
+     * every caller still returns only after its own work is committed (and checkpointed).
+     */
+    <T> T write(SqlWork<T> work, Predicate<? super T> erased) {
+        if (Thread.holdsLock(this)) {
+            // nested inside a vault operation that already holds the connection (rotation, migration)
+            T result = writeNow(work);
+            if (erased.test(result)) checkpoint();
+            return result;
+        }
+        Queued<T> queued = new Queued<>(work, erased);
+        waiting.add(queued);
+        synchronized (this) {
+            if (!queued.done) commitWaiting();
+        }
+        if (queued.failure != null) throw queued.failure;
+        return queued.result;
+    }
+
+    /**
+     * Like {@link #write}, for routine erasures (an answered journal entry, a delivered reply): when
+     * {@code erased} holds, the WAL is checkpointed within {@link #CHECKPOINT_DELAY} (by a later
+     * write or {@link #checkpointIfOwed}), not before this returns. A checkpoint per message would
+     * cost more than everything else a message does; erasures a person asked for use {@link
+     * #write(SqlWork, Predicate)}.
+     */
+    <T> T writeErasing(SqlWork<T> work, Predicate<? super T> erased) {
+        T result = write(work, r -> false);
+        if (erased.test(result)) {
+            synchronized (this) {
+                checkpointOwed = true;
+                if (System.nanoTime() - lastCheckpoint >= CHECKPOINT_DELAY.toNanos()) checkpoint();
+            }
+        }
+        return result;
+    }
+
+    /** Writes queued behind the one committing now (for tests). */
+    int waitingWrites() {
+        return waiting.size();
+    }
+
+    /** Checkpoints if a routine erasure is waiting for one; the bot calls this on a timer. */
+    public synchronized void checkpointIfOwed() {
+        if (checkpointOwed && !closed) checkpoint();
+    }
+
+    private static final class Queued<T> {
+        final SqlWork<T> work;
+        final Predicate<? super T> erased;
+        T result;
+        RuntimeException failure;
+        boolean done;
+
+        Queued(SqlWork<T> work, Predicate<? super T> erased) {
+            this.work = work;
+            this.erased = erased;
+        }
+
+        void run(Connection c) throws SQLException {
+            result = work.run(c);
+        }
+
+        boolean needsCheckpoint() {
+            return failure == null && erased.test(result);
+        }
+    }
+
+    /** Commits everything waiting in one transaction; called holding the lock. */
+    private void commitWaiting() {
+        List<Queued<?>> batch = new ArrayList<>();
+        for (Queued<?> q; batch.size() < MAX_GROUP && (q = waiting.poll()) != null; ) batch.add(q);
+        if (batch.isEmpty()) return;
+        try {
+            if (closed) throw new IllegalStateException("vault is closed");
+            if (batch.size() == 1) {
+                Queued<?> only = batch.get(0);
+                only.result = castResult(writeNow(only.work));
+            } else {
+                commitGroup(batch);
+            }
+            boolean checkpoint = false;
+            for (Queued<?> q : batch) checkpoint |= q.needsCheckpoint();
+            if (checkpoint) {
+                try {
+                    checkpoint();
+                } catch (RuntimeException e) {
+                    for (Queued<?> q : batch) if (q.needsCheckpoint()) q.failure = e;
+                }
+            }
+        } catch (RuntimeException e) {
+            for (Queued<?> q : batch) if (q.failure == null) q.failure = e;
+        } finally {
+            for (Queued<?> q : batch) q.done = true;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T castResult(Object o) {
+        return (T) o;
+    }
+
+    private void commitGroup(List<Queued<?>> batch) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                for (Queued<?> q : batch) {
+                    exec("SAVEPOINT w");
+                    try {
+                        q.run(connection);
+                        exec("RELEASE w");
+                    } catch (SQLException | RuntimeException e) {
+                        exec("ROLLBACK TO w");
+                        exec("RELEASE w");
+                        q.failure = e instanceof SQLException sql ? failure(dbFile, sql) : (RuntimeException) e;
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException ignored) {
+                    // SQLite may have rolled back already (disk full, I/O error); nothing was committed
+                }
+                for (Queued<?> q : batch) q.failure = null;
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(dbFile, e);
+        }
+    }
+
+    /** One transaction on the caller's thread, holding the lock. */
+    private synchronized <T> T writeNow(SqlWork<T> work) {
         requireOpen();
         try {
             connection.setAutoCommit(false);
@@ -220,6 +376,8 @@ public final class Vault implements AutoCloseable {
     /** Moves the WAL into the main file and truncates the WAL to zero bytes. */
     synchronized void checkpoint() {
         requireOpen();
+        checkpointOwed = false;
+        lastCheckpoint = System.nanoTime();
         try (Statement s = connection.createStatement();
              ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
             if (r.next() && r.getInt(1) != 0) LOG.warn("vault.checkpoint.busy");
