@@ -140,4 +140,14 @@ class SafetyFirstTest {
             }
         }
     }
+
+    @Test
+    void theWordsTheGeneralAnswerSuggestsAreRecognised() {
+        // the general answer asks her to say what is happening in a few words; each of its examples must work
+        for (String words : List.of("공안이 왔어요", "때려요", "갇혀 있어요", "팔려 가요",
+                "police are here", "he is beating me", "I am locked in", "they are selling me")) {
+            Reply r = say("few-words", new Session(Lang.KO), words);
+            assertTrue(r.texts().get(0).contains(urgentOffer(Lang.KO)) || r.texts().get(0).contains(urgentOffer(Lang.EN)), words);
+        }
+    }
 }
