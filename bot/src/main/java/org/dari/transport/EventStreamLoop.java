@@ -17,7 +17,7 @@ import java.time.Duration;
  * a while, else after a growing pause with jitter. Ends only when the
  * {@link StopSignal} fires.
  */
-final class EventStreamLoop implements Runnable {
+final class EventStreamLoop implements ReceiverThread.Loop {
     private static final SafeLog LOG = SafeLog.of(EventStreamLoop.class);
     static final int EVENT_QUEUE_CAPACITY = 10_000;
     private static final Duration QUEUE_WAIT = Duration.ofMillis(200);
@@ -73,7 +73,8 @@ final class EventStreamLoop implements Runnable {
     }
 
     /** Ends an open stream at once; called after the stop signal. */
-    void cancel() {
+    @Override
+    public void cancel() {
         EventSource source = current;
         if (source != null) source.cancel();
     }

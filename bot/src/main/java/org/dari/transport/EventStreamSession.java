@@ -6,9 +6,6 @@ import okhttp3.sse.EventSourceListener;
 import org.dari.log.SafeLog;
 
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One open server-sent event stream. OkHttp's reader thread puts what happens
@@ -37,21 +34,15 @@ final class EventStreamSession extends EventSourceListener {
     record Ended(int httpStatus, SafeLog.ErrorKind error) implements Event {
     }
 
-    private final BlockingQueue<Event> events;
-    private final StopSignal stop;
+    private final HandoffQueue<Event> events;
 
     EventStreamSession(int capacity, StopSignal stop) {
-        this.events = new LinkedBlockingQueue<>(capacity);
-        this.stop = stop;
+        this.events = new HandoffQueue<>(capacity, stop);
     }
 
     /** The next event, or null if none came within {@code wait}. */
     Event next(Duration wait) {
-        try {
-            return events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            return null;
-        }
+        return events.next(wait);
     }
 
     @Override
@@ -74,14 +65,7 @@ final class EventStreamSession extends EventSourceListener {
         put(new Ended(response == null ? 0 : response.code(), t == null ? null : SafeLog.kind(t)));
     }
 
-    /** Blocks the reader thread while the queue is full (backpressure), but never past a stop. */
     private void put(Event event) {
-        try {
-            while (!events.offer(event, 200, TimeUnit.MILLISECONDS)) {
-                if (stop.stopped()) return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        events.put(event);
     }
 }

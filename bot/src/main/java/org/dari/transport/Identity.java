@@ -29,6 +29,24 @@ public record Identity(String number, String uuid, Status status, String fingerp
         if (status == null) status = Status.UNKNOWN;
     }
 
+    /**
+     * Whether, among these identities, the recipient's (by UUID or number) has the safety number
+     * verified out of band; digits only are compared, so grouping and spaces do not matter.
+     */
+    static boolean verified(java.util.List<Identity> identities, String recipient, String safetyNumber) {
+        String wanted = digits(safetyNumber);
+        if (wanted.isEmpty()) return false;
+        for (Identity identity : identities) {
+            boolean same = recipient.equals(identity.uuid()) || recipient.equals(identity.number());
+            if (same && wanted.equals(digits(identity.safetyNumber()))) return true;
+        }
+        return false;
+    }
+
+    private static String digits(String s) {
+        return s == null ? "" : s.replaceAll("[^0-9]", "");
+    }
+
     @Override
     public String toString() {
         return "Identity[redacted, status=" + status + "]";

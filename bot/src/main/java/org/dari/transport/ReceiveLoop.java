@@ -20,7 +20,7 @@ import java.time.Duration;
  * order. Survives any failure of the server or the network by retrying with
  * backoff; ends only when the {@link StopSignal} fires.
  */
-final class ReceiveLoop implements Runnable {
+final class ReceiveLoop implements ReceiverThread.Loop {
     private static final SafeLog LOG = SafeLog.of(ReceiveLoop.class);
     /** Our own pings find a dead connection; the server pings every 54 s. */
     static final Duration PING_INTERVAL = Duration.ofSeconds(30);
@@ -76,7 +76,8 @@ final class ReceiveLoop implements Runnable {
     }
 
     /** Ends a blocking poll or an open websocket at once; called after the stop signal. */
-    void cancel() {
+    @Override
+    public void cancel() {
         Call call = currentCall;
         if (call != null) call.cancel();
         WebSocket socket = currentSocket;

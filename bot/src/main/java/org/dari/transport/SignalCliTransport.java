@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okio.BufferedSink;
 import org.dari.log.SafeLog;
 
 import java.io.IOException;
@@ -53,11 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SignalCliTransport implements Transport {
     private static final SafeLog LOG = SafeLog.of(SignalCliTransport.class);
     /** signal-cli answers 415 unless the Content-Type starts with {@code application/json}. */
-    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     private static final Duration DUPLICATE_WINDOW = Duration.ofHours(24);
     private static final long DUPLICATE_CAPACITY = 100_000;
     private static final long MAX_ANSWER_BYTES = 256 * 1024;
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final SignalCliConfig config;
     private final OkHttpClient http;
@@ -65,11 +61,7 @@ public final class SignalCliTransport implements Transport {
     private final SignalCounters counters = new SignalCounters();
     private final StopSignal stop = new StopSignal();
     private final AtomicLong ids = new AtomicLong();
-    private final Object lifecycle = new Object();
-    private EventStreamLoop loop;
-    private Thread receiver;
-    private boolean started;
-    private boolean closed;
+    private final ReceiverThread receiver;
 
     public SignalCliTransport(SignalCliConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -81,27 +73,17 @@ public final class SignalCliTransport implements Transport {
                 .followSslRedirects(false)
                 .build();
         this.mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+        this.receiver = new ReceiverThread("dari-signal-cli-receive", stop, http, counters);
     }
 
     @Override
     public void start(InboundSink sink) {
         Objects.requireNonNull(sink, "sink");
-        synchronized (lifecycle) {
-            if (closed) throw new IllegalStateException("transport is closed");
-            if (started) throw new IllegalStateException("transport already started");
-            started = true;
-            // With --ignore-attachments signal-cli downloads no attachment, and it offers no call to delete one.
-            InboundPipeline.AttachmentRemover nothingToDelete = id -> { };
-            InboundPipeline pipeline = new InboundPipeline(mapper, new EnvelopeParser(),
-                    new DuplicateFilter(DUPLICATE_WINDOW, DUPLICATE_CAPACITY), nothingToDelete, sink, counters, stop,
-                    config.minBackoff(), config.maxBackoff());
-            loop = new EventStreamLoop(config, http, pipeline, counters, stop);
-            receiver = new Thread(loop, "dari-signal-cli-receive");
-            receiver.setDaemon(true);
-            // The default handler would print the throwable's message, which may hold user data.
-            receiver.setUncaughtExceptionHandler((thread, e) -> LOG.error("signal.receive.crashed", "error", SafeLog.kind(e)));
-            receiver.start();
-        }
+        // With --ignore-attachments signal-cli downloads no attachment, and it offers no call to delete one.
+        InboundPipeline.AttachmentRemover nothingToDelete = id -> { };
+        receiver.start(() -> new EventStreamLoop(config, http, new InboundPipeline(mapper, new EnvelopeParser(),
+                new DuplicateFilter(DUPLICATE_WINDOW, DUPLICATE_CAPACITY), nothingToDelete, sink, counters, stop,
+                config.minBackoff(), config.maxBackoff()), counters, stop));
     }
 
     @Override
@@ -196,13 +178,7 @@ public final class SignalCliTransport implements Transport {
     @Override
     public boolean identityMatches(String recipient, String safetyNumber) throws SendException {
         requireRecipient(recipient);
-        String wanted = digits(safetyNumber);
-        if (wanted.isEmpty()) return false;
-        for (Identity identity : identities(recipient)) {
-            boolean same = recipient.equals(identity.uuid()) || recipient.equals(identity.number());
-            if (same && wanted.equals(digits(identity.safetyNumber()))) return true;
-        }
-        return false;
+        return Identity.verified(identities(recipient), recipient, safetyNumber);
     }
 
     /** Marks one contact's identity key as verified, after its safety number was compared out of band. */
@@ -232,28 +208,7 @@ public final class SignalCliTransport implements Transport {
 
     @Override
     public void close() {
-        EventStreamLoop runningLoop;
-        Thread thread;
-        synchronized (lifecycle) {
-            if (closed) return;
-            closed = true;
-            runningLoop = loop;
-            thread = receiver;
-        }
-        stop.stop();
-        if (runningLoop != null) runningLoop.cancel();
-        if (thread != null && thread != Thread.currentThread()) {
-            try {
-                thread.join(CLOSE_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) LOG.warn("signal.transport.receiver_still_running");
-        }
-        http.dispatcher().cancelAll();
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
-        LOG.info("signal.transport.closed", "abandoned", counters.abandoned.get());
+        receiver.close();
     }
 
     /** The params every call starts with: our account, which a multi-account daemon needs and a single-account one ignores. */
@@ -328,32 +283,7 @@ public final class SignalCliTransport implements Transport {
     }
 
     private static RequestBody body(byte[] bytes, boolean oneShot) {
-        if (!oneShot) return RequestBody.create(bytes, JSON);
-        return new RequestBody() {
-            @Override
-            public MediaType contentType() {
-                return JSON;
-            }
-
-            @Override
-            public long contentLength() {
-                return bytes.length;
-            }
-
-            @Override
-            public void writeTo(BufferedSink sink) throws IOException {
-                sink.write(bytes);
-            }
-
-            @Override
-            public boolean isOneShot() {
-                return true;
-            }
-        };
-    }
-
-    private static String digits(String s) {
-        return s == null ? "" : s.replaceAll("[^0-9]", "");
+        return oneShot ? JsonBodies.oneShot(bytes) : JsonBodies.of(bytes);
     }
 
     private static void requireRecipient(String recipient) {

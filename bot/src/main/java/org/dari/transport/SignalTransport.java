@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okio.BufferedSink;
 import org.dari.log.SafeLog;
 
 import java.io.IOException;
@@ -27,12 +25,10 @@ import java.util.Objects;
  */
 public final class SignalTransport implements Transport {
     private static final SafeLog LOG = SafeLog.of(SignalTransport.class);
-    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     private static final Duration DUPLICATE_WINDOW = Duration.ofHours(24);
     private static final long DUPLICATE_CAPACITY = 100_000;
     private static final long MAX_ANSWER_BYTES = 64 * 1024;
     private static final int ATTACHMENT_DELETE_ATTEMPTS = 3;
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final SignalConfig config;
     private final OkHttpClient http;
@@ -41,11 +37,7 @@ public final class SignalTransport implements Transport {
     private final SendResponseClassifier classifier;
     private final SignalCounters counters = new SignalCounters();
     private final StopSignal stop = new StopSignal();
-    private final Object lifecycle = new Object();
-    private ReceiveLoop loop;
-    private Thread receiver;
-    private boolean started;
-    private boolean closed;
+    private final ReceiverThread receiver;
 
     public SignalTransport(SignalConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -59,25 +51,15 @@ public final class SignalTransport implements Transport {
         this.mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
         this.endpoints = new SignalEndpoints(config);
         this.classifier = new SendResponseClassifier(mapper);
+        this.receiver = new ReceiverThread("dari-signal-receive", stop, http, counters);
     }
 
     @Override
     public void start(InboundSink sink) {
         Objects.requireNonNull(sink, "sink");
-        synchronized (lifecycle) {
-            if (closed) throw new IllegalStateException("transport is closed");
-            if (started) throw new IllegalStateException("transport already started");
-            started = true;
-            InboundPipeline pipeline = new InboundPipeline(mapper, new EnvelopeParser(),
-                    new DuplicateFilter(DUPLICATE_WINDOW, DUPLICATE_CAPACITY), this::deleteAttachment, sink, counters, stop,
-                    config.minBackoff(), config.maxBackoff());
-            loop = new ReceiveLoop(config, http, endpoints, mapper, pipeline, counters, stop);
-            receiver = new Thread(loop, "dari-signal-receive");
-            receiver.setDaemon(true);
-            // The default handler would print the throwable's message, which may hold user data.
-            receiver.setUncaughtExceptionHandler((thread, e) -> LOG.error("signal.receive.crashed", "error", SafeLog.kind(e)));
-            receiver.start();
-        }
+        receiver.start(() -> new ReceiveLoop(config, http, endpoints, mapper, new InboundPipeline(mapper, new EnvelopeParser(),
+                new DuplicateFilter(DUPLICATE_WINDOW, DUPLICATE_CAPACITY), this::deleteAttachment, sink, counters, stop,
+                config.minBackoff(), config.maxBackoff()), counters, stop));
     }
 
     @Override
@@ -144,17 +126,7 @@ public final class SignalTransport implements Transport {
     @Override
     public boolean identityMatches(String recipient, String safetyNumber) throws SendException {
         requireRecipient(recipient);
-        String wanted = digits(safetyNumber);
-        if (wanted.isEmpty()) return false;
-        for (Identity identity : identities()) {
-            boolean same = recipient.equals(identity.uuid()) || recipient.equals(identity.number());
-            if (same && wanted.equals(digits(identity.safetyNumber()))) return true;
-        }
-        return false;
-    }
-
-    private static String digits(String s) {
-        return s == null ? "" : s.replaceAll("[^0-9]", "");
+        return Identity.verified(identities(), recipient, safetyNumber);
     }
 
     /** Marks one contact's identity key as verified, after its safety number was compared out of band. */
@@ -194,28 +166,7 @@ public final class SignalTransport implements Transport {
 
     @Override
     public void close() {
-        ReceiveLoop runningLoop;
-        Thread thread;
-        synchronized (lifecycle) {
-            if (closed) return;
-            closed = true;
-            runningLoop = loop;
-            thread = receiver;
-        }
-        stop.stop();
-        if (runningLoop != null) runningLoop.cancel();
-        if (thread != null && thread != Thread.currentThread()) {
-            try {
-                thread.join(CLOSE_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) LOG.warn("signal.transport.receiver_still_running");
-        }
-        http.dispatcher().cancelAll();
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
-        LOG.info("signal.transport.closed", "abandoned", counters.abandoned.get());
+        receiver.close();
     }
 
     /** Best effort, a few quick tries: the REST API keeps received files in the clear on its disk. */
@@ -272,36 +223,12 @@ public final class SignalTransport implements Transport {
     }
 
     private RequestBody json(ObjectNode body) {
-        return RequestBody.create(bytes(body), JSON);
+        return JsonBodies.of(bytes(body));
     }
 
-    /**
-     * A body OkHttp may send only once: it must not silently repeat a send
-     * after a connection broke mid-request, or the person could get it twice.
-     */
+    /** Sends must never be repeated by OkHttp after a broken connection (see {@link JsonBodies#oneShot}). */
     private RequestBody oneShot(ObjectNode body) {
-        byte[] bytes = bytes(body);
-        return new RequestBody() {
-            @Override
-            public MediaType contentType() {
-                return JSON;
-            }
-
-            @Override
-            public long contentLength() {
-                return bytes.length;
-            }
-
-            @Override
-            public void writeTo(BufferedSink sink) throws IOException {
-                sink.write(bytes);
-            }
-
-            @Override
-            public boolean isOneShot() {
-                return true;
-            }
-        };
+        return JsonBodies.oneShot(bytes(body));
     }
 
     private byte[] bytes(ObjectNode body) {

@@ -7,9 +7,6 @@ import okio.ByteString;
 import org.dari.log.SafeLog;
 
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One websocket connection. OkHttp's reader thread puts what happens into a
@@ -38,21 +35,15 @@ final class WebSocketSession extends WebSocketListener {
     record Ended(int closeCode, int httpStatus, SafeLog.ErrorKind error) implements Event {
     }
 
-    private final BlockingQueue<Event> events;
-    private final StopSignal stop;
+    private final HandoffQueue<Event> events;
 
     WebSocketSession(int capacity, StopSignal stop) {
-        this.events = new LinkedBlockingQueue<>(capacity);
-        this.stop = stop;
+        this.events = new HandoffQueue<>(capacity, stop);
     }
 
     /** The next event, or null if none came within {@code wait}. */
     Event next(Duration wait) {
-        try {
-            return events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            return null;
-        }
+        return events.next(wait);
     }
 
     @Override
@@ -86,14 +77,7 @@ final class WebSocketSession extends WebSocketListener {
         put(new Ended(0, response == null ? 0 : response.code(), SafeLog.kind(t)));
     }
 
-    /** Blocks the reader thread while the queue is full (backpressure), but never past a stop. */
     private void put(Event event) {
-        try {
-            while (!events.offer(event, 200, TimeUnit.MILLISECONDS)) {
-                if (stop.stopped()) return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        events.put(event);
     }
 }
