@@ -178,7 +178,7 @@ public final class Bot implements AutoCloseable {
         for (ReferralLinks.Meta m : links.takeExpiryWarnings(EXPIRY_NOTICE)) {
             registry.byId(m.orgId()).ifPresent(org -> {
                 Lang lang = org.languages().contains(Lang.KO.code()) ? Lang.KO : Lang.EN;
-                long days = Math.max(1, Duration.between(clockNow(), m.expiresAt()).toDays());
+                long days = Math.max(1, Duration.between(clock.instant(), m.expiresAt()).toDays());
                 String text = messages.get(lang, "cw_expiry_warning", "code", ReferralCode.shortForm(m.codeId()), "days", days);
                 for (Caseworker c : org.caseworkers()) {
                     store.enqueue(new OutboundMessage(c.account(), text),
@@ -187,10 +187,6 @@ public final class Bot implements AutoCloseable {
             });
         }
         delivery.wake();
-    }
-
-    private java.time.Instant clockNow() {
-        return clock.instant();
     }
 
     public Pipeline pipeline() {

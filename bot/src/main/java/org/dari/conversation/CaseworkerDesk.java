@@ -82,7 +82,7 @@ final class CaseworkerDesk {
                 String reply = messages.get(personLang, "case_reply", "organisation", orgName, "code", code.display(),
                         "text", leading.get().rest());
                 boolean started = referrals.exchanges().start(referrals.personKey(c.link().person()),
-                        new Exchanges.Exchange(code.display(), org.get().id()));
+                        new Exchanges.Exchange(code));
                 if (started) reply = reply + "\n\n" + messages.get(personLang, "exchange_started", "organisation", orgName);
                 out.send(new OutboundMessage(c.link().person(), reply));
                 out.change(new ReferralLinks.Touch(code.id()));

@@ -2,6 +2,7 @@ package org.dari.conversation;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.dari.referral.ReferralCode;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -11,8 +12,8 @@ import java.util.Optional;
  * memory only, keyed by the person's keyed hash, forgotten after the configured hours.
  */
 public final class Exchanges {
-    /** The case a person is talking in. */
-    public record Exchange(String code, String organisationId) {
+    /** The case a person is talking in, by its full code (the organisation comes from the case itself). */
+    public record Exchange(ReferralCode code) {
         @Override
         public String toString() {
             return "Exchange[redacted]";

@@ -242,20 +242,20 @@ final class ReferralFlow {
         String key = referrals.personKey(message.sender());
         Optional<Exchanges.Exchange> exchange = referrals.exchanges().of(key);
         if (exchange.isEmpty()) return false;
-        Optional<ReferralCode> code = ReferralCode.parse(exchange.get().code());
-        Optional<Organisation> org = code.flatMap(c -> ownCase(c, message.sender()));
+        ReferralCode code = exchange.get().code();
+        Optional<Organisation> org = ownCase(code, message.sender());
         if (org.isEmpty()) {
             referrals.exchanges().end(key);
             return false;
         }
-        relay(message.sender(), code.get(), org.get(), text, session, out);
+        relay(message.sender(), code, org.get(), text, session, out);
         return true;
     }
 
     private void relay(String sender, ReferralCode code, Organisation org, String text, Session session, Reply.Builder out) {
         Lang lang = session.lang();
         boolean started = referrals.exchanges().start(referrals.personKey(sender),
-                new Exchanges.Exchange(code.display(), org.id()));
+                new Exchanges.Exchange(code));
         if (!text.isBlank()) {
             Lang cwLang = Referrals.caseworkerLang(org);
             Referrals.toCaseworkers(org, messages.get(cwLang, "cw_from_person", "code", code.display(), "text", text), null, out);
@@ -279,16 +279,15 @@ final class ReferralFlow {
     int forgetCases(InboundMessage message, Optional<ReferralCode> named, Session session, Reply.Builder out) {
         String key = referrals.personKey(message.sender());
         Set<String> codes = new LinkedHashSet<>(session.referralCodes());
-        referrals.exchanges().of(key).ifPresent(e -> codes.add(e.code()));
+        referrals.exchanges().of(key).ifPresent(e -> codes.add(e.code().display()));
         named.ifPresent(c -> codes.add(c.display()));
         referrals.exchanges().end(key);
         List<String> ended = new ArrayList<>();
         for (String display : codes) {
             Optional<ReferralCode> code = ReferralCode.parse(display);
             if (code.isEmpty()) continue;
-            Optional<ReferralLinks.Meta> meta = referrals.links().meta(code.get().id());
             Optional<Organisation> org = ownCase(code.get(), message.sender());
-            if (meta.isEmpty() || org.isEmpty()) continue;
+            if (org.isEmpty()) continue;
             Lang cwLang = Referrals.caseworkerLang(org.get());
             Referrals.toCaseworkers(org.get(), messages.get(cwLang, "cw_person_erased", "code", display), null, out);
             out.change(new ReferralLinks.Close(code.get().id()));

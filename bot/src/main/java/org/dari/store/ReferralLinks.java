@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,15 +82,7 @@ public final class ReferralLinks {
     public Optional<Meta> meta(String codeId) {
         KeyRing keys = vault.keys();
         byte[] index = index(keys, codeId);
-        return vault.write(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT meta, expires_at FROM referral_link WHERE code_index = ?")) {
-                s.setBytes(1, index);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) return Optional.empty();
-                    return Optional.of(openMeta(keys, index, r.getBytes(1), r.getLong(2)));
-                }
-            }
-        });
+        return vault.write(c -> metaIn(c, keys, index));
     }
 
     /** The person behind a code, if the code (with its secret part) is right and the case is open. */
@@ -183,47 +176,51 @@ public final class ReferralLinks {
         byte[] index = index(keys, op.codeId());
         long expires = vault.now() + vault.retention().referralIdle().toMillis();
         if (op instanceof Open o) {
-                Meta meta = new Meta(o.codeId(), o.orgId(), o.urgent(), LocalDate.ofInstant(Instant.ofEpochMilli(vault.now()),
-                        java.time.ZoneOffset.UTC), false, Instant.ofEpochMilli(expires));
-                byte[] plain = new Payload.Writer().string(o.person()).string(o.lang()).toBytes();
-                byte[] link;
-                try {
-                    link = linkSealer(o.codeId(), o.secret()).seal(plain, TABLE, o.codeId().getBytes(StandardCharsets.UTF_8));
-                } finally {
-                    Arrays.fill(plain, (byte) 0);
-                }
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO referral_link (code_index, meta, link, expires_at, warned) VALUES (?, ?, ?, ?, 0)")) {
-                    s.setBytes(1, index);
-                    s.setBytes(2, sealMeta(keys, index, meta));
-                    s.setBytes(3, link);
-                    s.setLong(4, expires);
-                    s.executeUpdate();
-                }
-        } else if (op instanceof Touch) {
-                try (PreparedStatement s = c.prepareStatement(
-                        "UPDATE referral_link SET expires_at = ?, warned = 0 WHERE code_index = ?")) {
-                    s.setLong(1, expires);
-                    s.setBytes(2, index);
-                    s.executeUpdate();
-                }
-        } else if (op instanceof Acknowledge) {
-                Optional<Meta> current = metaIn(c, keys, index);
-                if (current.isEmpty()) return;
-                Meta m = current.get();
-                Meta acked = new Meta(m.codeId(), m.orgId(), m.urgent(), m.opened(), true, Instant.ofEpochMilli(expires));
-                try (PreparedStatement s = c.prepareStatement(
-                        "UPDATE referral_link SET meta = ?, expires_at = ?, warned = 0 WHERE code_index = ?")) {
-                    s.setBytes(1, sealMeta(keys, index, acked));
-                    s.setLong(2, expires);
-                    s.setBytes(3, index);
-                    s.executeUpdate();
-                }
+            insert(c, keys, index, o, expires);
         } else if (op instanceof Close) {
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM referral_link WHERE code_index = ?")) {
-                    s.setBytes(1, index);
-                    s.executeUpdate();
-                }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM referral_link WHERE code_index = ?")) {
+                s.setBytes(1, index);
+                s.executeUpdate();
+            }
+        } else if (op instanceof Acknowledge) {
+            Optional<Meta> current = metaIn(c, keys, index);
+            if (current.isEmpty()) return;
+            Meta m = current.get();
+            Meta acked = new Meta(m.codeId(), m.orgId(), m.urgent(), m.opened(), true, Instant.ofEpochMilli(expires));
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE referral_link SET meta = ?, expires_at = ?, warned = 0 WHERE code_index = ?")) {
+                s.setBytes(1, sealMeta(keys, index, acked));
+                s.setLong(2, expires);
+                s.setBytes(3, index);
+                s.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE referral_link SET expires_at = ?, warned = 0 WHERE code_index = ?")) {
+                s.setLong(1, expires);
+                s.setBytes(2, index);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private void insert(Connection c, KeyRing keys, byte[] index, Open o, long expires) throws SQLException {
+        Meta meta = new Meta(o.codeId(), o.orgId(), o.urgent(),
+                LocalDate.ofInstant(Instant.ofEpochMilli(vault.now()), ZoneOffset.UTC), false, Instant.ofEpochMilli(expires));
+        byte[] plain = new Payload.Writer().string(o.person()).string(o.lang()).toBytes();
+        byte[] link;
+        try {
+            link = linkSealer(o.codeId(), o.secret()).seal(plain, TABLE, o.codeId().getBytes(StandardCharsets.UTF_8));
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO referral_link (code_index, meta, link, expires_at, warned) VALUES (?, ?, ?, ?, 0)")) {
+            s.setBytes(1, index);
+            s.setBytes(2, sealMeta(keys, index, meta));
+            s.setBytes(3, link);
+            s.setLong(4, expires);
+            s.executeUpdate();
         }
     }
 
