@@ -68,7 +68,9 @@ public final class Vault implements AutoCloseable {
             "CREATE INDEX outbox_expiry ON outbox (expires_at)",
             "CREATE TABLE referral_link (id INTEGER PRIMARY KEY AUTOINCREMENT, code_index BLOB NOT NULL UNIQUE,"
                     + " meta BLOB NOT NULL, link BLOB NOT NULL, expires_at INTEGER NOT NULL, warned INTEGER NOT NULL DEFAULT 0)",
-            "CREATE INDEX referral_link_expiry ON referral_link (expires_at)");
+            "CREATE INDEX referral_link_expiry ON referral_link (expires_at)",
+            // 1 from just before a send until its outcome is known: after a crash, the send may have gone out
+            "ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0");
 
     /** Every table with a {@code person} column; {@link #forget} erases from all of them. Referral tables go here. */
     static final List<String> PERSON_TABLES = List.of(Journal.TABLE, Outbox.TABLE);

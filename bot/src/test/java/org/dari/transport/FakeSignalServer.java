@@ -102,6 +102,11 @@ public final class FakeSignalServer implements AutoCloseable {
             return new SendReply(-1, "");
         }
 
+        /** Reads the request and never answers: the client's read timeout decides. */
+        public static SendReply noAnswer() {
+            return new SendReply(-2, "");
+        }
+
         /** normal mode captcha challenge: 400 with the telling text. */
         public static SendReply captcha(String number) {
             return error(400, "Failed to send message: CAPTCHA proof required for sending to \"" + number
@@ -125,6 +130,8 @@ public final class FakeSignalServer implements AutoCloseable {
     private final List<String> contactAccounts = new CopyOnWriteArrayList<>();
     private final List<String> deletedAttachments = new CopyOnWriteArrayList<>();
     private final List<TrustRequest> trustRequests = new CopyOnWriteArrayList<>();
+    /** Sends to these recipients are recorded, then wait unanswered until released (a slow or hung Signal). */
+    private final java.util.Map<String, java.util.concurrent.CountDownLatch> held = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Mode mode;
     private volatile SendReply sendReply = null;
     private volatile String identitiesJson = "[]";
@@ -191,6 +198,8 @@ public final class FakeSignalServer implements AutoCloseable {
             sockets.clear();
             lock.notifyAll();
         }
+        held.values().forEach(java.util.concurrent.CountDownLatch::countDown);
+        held.clear();
         try {
             server.shutdown();
         } catch (IOException e) {
@@ -305,6 +314,17 @@ public final class FakeSignalServer implements AutoCloseable {
     }
 
     /** Answers the next send this way, then goes back to the default. Queued in order. */
+    /** From now on, a send to this recipient is recorded and then left unanswered until {@link #release}. */
+    public void holdSendsTo(String recipient) {
+        held.putIfAbsent(recipient, new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /** Lets the held sends to this recipient be answered. */
+    public void release(String recipient) {
+        java.util.concurrent.CountDownLatch gate = held.remove(recipient);
+        if (gate != null) gate.countDown();
+    }
+
     public void replyToNextSend(SendReply reply) {
         synchronized (lock) {
             nextSendReplies.addLast(reply);
@@ -435,12 +455,22 @@ public final class FakeSignalServer implements AutoCloseable {
         private MockResponse send(RecordedRequest request) {
             JsonNode body = readBody(request);
             sends.add(body);
+            java.util.concurrent.CountDownLatch gate = held.get(body.path("recipients").path(0).asText(""));
+            if (gate != null) {
+                try {
+                    // MockWebServer serves each connection on its own thread: only this send waits
+                    gate.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             SendReply reply;
             synchronized (lock) {
                 reply = nextSendReplies.pollFirst();
             }
             if (reply == null) reply = sendReply;
             if (reply == null) reply = SendReply.legacy();
+            if (reply.status() == -2) return new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE);
             if (reply.status() < 0) return new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
             return json(reply.status(), reply.body());
         }
