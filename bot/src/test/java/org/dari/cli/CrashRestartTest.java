@@ -45,7 +45,10 @@ class CrashRestartTest {
             String inFlight = TestBots.text(TestBots.sendsTo(server, PERSON).get(0));
             server.release(PERSON);
 
+            int polls = server.polls();
             try (TestBots.Running bot = TestBots.run(TestBots.load(config))) {
+                // a poll the killed bot left open may still take a message: wait until the new bot polls
+                TestBots.await("the restarted bot polling", Duration.ofSeconds(60), () -> server.polls() >= polls + 2);
                 server.push(Envelopes.text(NEXT_PERSON, "+4915112345679", 1_755_379_300_000L, "난민이 뭐예요"));
                 TestBots.await("the restarted bot answers someone else", Duration.ofSeconds(30),
                         () -> !TestBots.sendsTo(server, NEXT_PERSON).isEmpty());
