@@ -49,6 +49,12 @@ class PipelineDeliveryTest {
 
     static final class Recording implements Transport {
         final List<OutboundMessage> sent = new CopyOnWriteArrayList<>();
+        final List<String> forgotten = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void forgetReceived(String sender) {
+            forgotten.add(sender);
+        }
 
         @Override
         public void start(InboundSink sink) {
@@ -104,6 +110,21 @@ class PipelineDeliveryTest {
             assertNoDuplicates(transport, PERSON);
             assertNoDuplicates(transport, OTHER);
             assertTrue(store.pending().isEmpty(), "nothing left in the journal");
+        }
+    }
+
+    @Test
+    void forgetAlsoClearsTheTransportsDuplicateFilterForHerOnly() throws Exception {
+        MemoryMessageStore store = new MemoryMessageStore();
+        Recording transport = new Recording();
+        try (Parts parts = new Parts(store, transport, new Sessions(Duration.ofMinutes(30), 1000, Lang.KO))) {
+            parts.pipeline.accept(new InboundMessage(PERSON, "난민이 뭐예요", 1_000L, false));
+            parts.pipeline.accept(new InboundMessage(OTHER, "hello", 2_000L, false));
+            assertTrue(parts.pipeline.awaitQuiet(30, TimeUnit.SECONDS));
+            assertTrue(transport.forgotten.isEmpty());
+            parts.pipeline.accept(new InboundMessage(PERSON, "삭제", 3_000L, false));
+            assertTrue(parts.pipeline.awaitQuiet(30, TimeUnit.SECONDS));
+            assertEquals(List.of(PERSON), transport.forgotten);
         }
     }
 
