@@ -38,6 +38,7 @@ public final class Conversation {
     private static final Pattern NUMBER = Pattern.compile("\\s*/?\\s*(\\d{1,3})\\s*[.)]?\\s*");
     private static final Pattern FORGET_WITH_CODE = Pattern.compile(
             "^\\s*/?\\s*(삭제|지우기|forget|delete|erase)\\s+(.+)$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern LATIN_WORD = Pattern.compile("\\p{IsLatin}{2,}");
     private static final int MAX_RELATED = 3;
 
     /** Danger now: how it is recognised and what is answered for each kind. */
@@ -78,7 +79,7 @@ public final class Conversation {
         Reply.Builder out = new Reply.Builder();
         String text = TextNormalizer.normalize(message.text());
         Optional<Lang> detected = Lang.detect(text);
-        detected.ifPresent(session::noticeLanguage);
+        detected.ifPresent(l -> session.noticeLanguage(l, isSentence(text, l)));
         Lang lang = session.lang();
         List<String> preface = new ArrayList<>();
         if (message.hadAttachments()) preface.add(messages.get(lang, "attachments_deleted"));
@@ -169,7 +170,30 @@ public final class Conversation {
             if (isDangerChoice(n, session)) return out.say(urgentAnswer(UrgentKind.GENERAL, session)).build();
             return out.sayAll(choose(n, session)).build();
         }
+        Optional<SmallTalk.Kind> talk = commands.smallTalk(text);
+        if (talk.isPresent()) return out.say(smallTalk(talk.get(), lang)).build();
         return out.sayAll(question(text, detected.orElse(lang), session)).build();
+    }
+
+    /**
+     * Whether a message says which language she writes in: any Korean sentence does; English needs
+     * two words or more, since Korean writers type "ok", "more" or "thx" too. Commands never do.
+     */
+    private boolean isSentence(String text, Lang lang) {
+        if (commands.match(text).isPresent() || NUMBER.matcher(text).matches()) return false;
+        if (lang == Lang.KO) return text.codePoints().anyMatch(cp -> cp >= 0xAC00 && cp <= 0xD7A3);
+        if (commands.smallTalk(text).isPresent()) return false;
+        return LATIN_WORD.matcher(text).results().limit(2).count() == 2;
+    }
+
+    private String smallTalk(SmallTalk.Kind kind, Lang lang) {
+        return switch (kind) {
+            case THANKS -> messages.get(lang, "thanks_reply");
+            case DISTRESS -> messages.get(lang, "distress_reply");
+            // one message in both languages and in Chinese, whatever the conversation's language
+            case OTHER_SCRIPT -> messages.get(Lang.KO, "other_script") + "\n" + messages.get(Lang.EN, "other_script")
+                    + "\n" + messages.get(lang, "other_script_zh");
+        };
     }
 
     /** The answer for a kind of danger, ending with the one word that reaches a person. */
