@@ -27,18 +27,20 @@ public final class CommandWords {
     private final Map<String, Command> byWord;
     private final Map<Command, Phrasing> said;
     private final SmallTalk smallTalk;
+    private final WordBag openers;
 
     public CommandWords(Map<String, Command> byWord) {
-        this(byWord, Map.of(), SmallTalk.none());
+        this(byWord, Map.of(), SmallTalk.none(), WordBag.empty());
     }
 
-    private CommandWords(Map<String, Command> byWord, Map<Command, Phrasing> said, SmallTalk smallTalk) {
+    private CommandWords(Map<String, Command> byWord, Map<Command, Phrasing> said, SmallTalk smallTalk, WordBag openers) {
         Map<String, Command> squashed = new HashMap<>();
         byWord.forEach((w, c) -> squashed.put(squash(w), c));
         this.byWord = Map.copyOf(squashed);
         this.said = new EnumMap<>(Command.class);
         this.said.putAll(said);
         this.smallTalk = smallTalk;
+        this.openers = openers;
     }
 
     public static CommandWords load(Path file) throws IOException {
@@ -63,11 +65,19 @@ public final class CommandWords {
             String name = c.name().toLowerCase(Locale.ROOT);
             said.put(c, Phrasing.of(saidNode.get(name), parts, name));
         }
-        JsonNode thanks = root.get("thanks");
         JsonNode wordless = root.path("wordless");
-        SmallTalk talk = new SmallTalk(Phrasing.of(thanks, Phrasing.parts(thanks == null ? null : thanks.get("parts")), "thanks"),
+        SmallTalk talk = new SmallTalk(grammar(root, "thanks"), grammar(root, "okay"),
                 Phrasing.strings(wordless.get("sad")), Phrasing.strings(wordless.get("glad")));
-        return new CommandWords(words, said, talk);
+        JsonNode opener = root.path("opener");
+        WordBag openers = new WordBag(Phrasing.strings(opener.get("ko")), Phrasing.strings(opener.get("en")),
+                Phrasing.strings(opener.get("greetings")));
+        return new CommandWords(words, said, talk, openers);
+    }
+
+    /** A grammar with its own parts, under a top-level key. */
+    private static Phrasing grammar(JsonNode root, String key) throws IOException {
+        JsonNode node = root.get(key);
+        return Phrasing.of(node, Phrasing.parts(node == null ? null : node.get("parts")), key);
     }
 
     /** The command a message gives: a command word, or a command said in a sentence. */
@@ -80,6 +90,21 @@ public final class CommandWords {
             if (phrasing.getValue().matches(text)) return Optional.of(phrasing.getKey());
         }
         return Optional.empty();
+    }
+
+    /** A greeting or opener ("안녕하세요 저 처음인데요", "hi, what is this?"): to be answered with the menu. */
+    public boolean isOpener(String text) {
+        return openers.matches(text);
+    }
+
+    /** Mostly words of an opener ("여기 사람 있어요?"): the menu, if the knowledge base has no answer. */
+    public boolean isMostlyOpener(String text) {
+        return openers.mostly(text);
+    }
+
+    /** What follows a greeting that opens the message ("안녕하세요 혹시 계세요?" → "혹시 계세요?"), if it opens with one. */
+    public Optional<String> afterGreeting(String text) {
+        return openers.afterGreeting(text);
     }
 
     /** Thanks, feelings without words, or a language Dari cannot read. */

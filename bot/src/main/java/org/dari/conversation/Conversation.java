@@ -172,6 +172,9 @@ public final class Conversation {
         }
         Optional<SmallTalk.Kind> talk = commands.smallTalk(text);
         if (talk.isPresent()) return out.say(smallTalk(talk.get(), lang)).build();
+        if (commands.isOpener(text) || greetingWithNothingToAnswer(text, detected.orElse(lang))) {
+            return out.say(menu(session, true)).build();
+        }
         return out.sayAll(question(text, detected.orElse(lang), session)).build();
     }
 
@@ -186,9 +189,23 @@ public final class Conversation {
         return LATIN_WORD.matcher(text).results().limit(2).count() == 2;
     }
 
+    /**
+     * A greeting followed by words that the knowledge base has no answer for ("안녕하세요 혹시 계세요?",
+     * "hi, first time using this"): a greeting. A greeting followed by a real question is a question.
+     */
+    private boolean greetingWithNothingToAnswer(String text, Lang searchLang) {
+        Optional<String> rest = commands.afterGreeting(text);
+        if (rest.isEmpty()) return false;
+        if (rest.get().isBlank() || commands.isOpener(rest.get())) return true;
+        Decision decision = knowledge.decide(rest.get(), searchLang);
+        return decision.kind() == Decision.Kind.MENU
+                || (decision.kind() == Decision.Kind.DECLINE && decision.reason() == Decision.Reason.NO_MATCH);
+    }
+
     private String smallTalk(SmallTalk.Kind kind, Lang lang) {
         return switch (kind) {
             case THANKS -> messages.get(lang, "thanks_reply");
+            case OKAY -> messages.get(lang, "okay_reply");
             case DISTRESS -> messages.get(lang, "distress_reply");
             // one message in both languages and in Chinese, whatever the conversation's language
             case OTHER_SCRIPT -> messages.get(Lang.KO, "other_script") + "\n" + messages.get(Lang.EN, "other_script")
@@ -294,7 +311,8 @@ public final class Conversation {
             case SUGGEST -> List.of(suggest(decision.matches(), session));
             case DECLINE -> {
                 String key = decision.reason() == Decision.Reason.OUT_OF_SCOPE ? "decline_out_of_scope" : "decline";
-                if (!session.greeted() && decision.reason() != Decision.Reason.OUT_OF_SCOPE) {
+                boolean noMatch = decision.reason() == Decision.Reason.NO_MATCH;
+                if (noMatch && (!session.greeted() || commands.isMostlyOpener(text))) {
                     yield List.of(menu(session, true));
                 }
                 session.offer(List.of(), false);

@@ -5,26 +5,28 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Messages that are not questions but still need a human answer: thanks, feelings sent without
+ * Messages that are not questions but still need a human answer: thanks, "ok", feelings sent without
  * words (crying faces, ㅠㅠ, "..."), and writing in a language Dari cannot read (Chinese).
  */
 public final class SmallTalk {
     /** What such a message is. */
-    public enum Kind { THANKS, DISTRESS, OTHER_SCRIPT }
+    public enum Kind { THANKS, OKAY, DISTRESS, OTHER_SCRIPT }
 
     private final Phrasing thanks;
+    private final Phrasing okay;
     private final List<String> sad;
     private final List<String> glad;
 
-    SmallTalk(Phrasing thanks, List<String> sad, List<String> glad) {
+    SmallTalk(Phrasing thanks, Phrasing okay, List<String> sad, List<String> glad) {
         this.thanks = thanks;
+        this.okay = okay;
         // incoming text is NFKC, which turns ㅠ into a conjoining jamo: the lists must match it
         this.sad = sad.stream().map(w -> Normalizer.normalize(w, Normalizer.Form.NFKC)).toList();
         this.glad = glad.stream().map(w -> Normalizer.normalize(w, Normalizer.Form.NFKC)).toList();
     }
 
     static SmallTalk none() {
-        return new SmallTalk(null, List.of(), List.of());
+        return new SmallTalk(null, null, List.of(), List.of());
     }
 
     public Optional<Kind> of(String text) {
@@ -34,6 +36,7 @@ public final class SmallTalk {
             if (glad.stream().anyMatch(text::contains)) return Optional.of(Kind.THANKS);
         }
         if (thanks != null && thanks.matches(text)) return Optional.of(Kind.THANKS);
+        if (okay != null && okay.matches(text)) return Optional.of(Kind.OKAY);
         return Optional.empty();
     }
 

@@ -154,7 +154,7 @@ class NaturalSpeechTest {
     void thanksGetAWarmShortReplyInTheConversationsLanguage() {
         List<String> missed = new ArrayList<>();
         List<String> korean = List.of("고마워요", "감사합니다", "고맙슴다", "정말 고맙습니다", "감사해요", "고마워", "네 감사합니다",
-                "알려주셔서 감사합니다", "도와줘서 고마워요", "고맙습니다ㅠㅠ", "감사ㅎㅎ", "ㄳ", "너무 감사해요!", "👍");
+                "알려주셔서 감사합니다", "도와줘서 고마워요", "고맙습니다ㅠㅠ", "감사ㅎㅎ", "ㄳ", "너무 감사해요!", "👍", "감사함다");
         List<String> english = List.of("thx", "thank you", "thanks", "thank you so much", "ok thanks", "thanks a lot", "ty",
                 "thanks for your help", "thank u", "thanx", "Thank you!!", "thanks dari");
         for (String text : korean) {
@@ -172,6 +172,19 @@ class NaturalSpeechTest {
             assertFalse(said(greeted(Lang.KO), text).contains(messages.get(Lang.KO, "thanks_reply")), text);
             assertFalse(said(greeted(Lang.KO), text).contains(messages.get(Lang.EN, "thanks_reply")), text);
         }
+    }
+
+    @Test
+    void okayIsHeardAndAnsweredWithWhatToDoNext() {
+        for (String text : List.of("네", "알겠어요", "넵", "응", "ㅇㅋ", "알겠습니다", "ok", "okay")) {
+            assertEquals(messages.get(Lang.KO, "okay_reply"), said(greeted(Lang.KO), text), text);
+        }
+        for (String text : List.of("ok", "yes", "got it", "i see", "alright", "OK!")) {
+            assertEquals(messages.get(Lang.EN, "okay_reply"), said(greeted(Lang.EN), text), text);
+        }
+        // "no" and "yes" are words, not YAML booleans: "no" cancels
+        assertEquals(messages.get(Lang.EN, "nothing_to_cancel"), said(greeted(Lang.EN), "no"));
+        assertFalse(said(greeted(Lang.KO), "네 그런데 공안이 오면 어떻게 해요").contains(messages.get(Lang.KO, "okay_reply")));
     }
 
     @Test
@@ -195,7 +208,7 @@ class NaturalSpeechTest {
             "어떻게 사용해요", "시작", "시작할게요", "하이", "헬로", "ㅎㅇ", "안녕하세요 다리", "다리야 안녕", "안녕하세요 반갑습니다",
             "좋은 아침이에요", "안녕하세요?", "처음 써봐요", "뭐 물어볼 수 있어요?", "무엇을 물어볼 수 있나요", "여기 뭐예요",
             "이건 뭐예요", "누구세요", "넌 누구야", "안녕하세요저는처음이에요", "처음인데 어떻게 해요", "안녕하시오", "안녕하심니까",
-            "뭐할수있어요", "여기는 뭐하는데에요", "이거 뭐하는 거예요", "안녕하세요 누구 있어요", "있어요?", "말 좀 물어볼게요",
+            "뭐할수있어요", "여기는 뭐하는데에요", "ㅎㅇㅎㅇ", "이거 뭐하는 거예요", "안녕하세요 누구 있어요", "있어요?", "말 좀 물어볼게요",
             "질문 있어요", "물어볼 게 있어요");
     static final List<String> GREETINGS_EN = List.of(
             "hi", "hello", "hey", "hii", "hiii", "helo", "hallo", "hello!", "hi there", "hey there", "hello there",
@@ -208,10 +221,95 @@ class NaturalSpeechTest {
             "what do you know", "hi i have a question", "can i ask something", "i have a question", "hiya", "evening",
             "hellp", "hellow");
 
+    /** A second list, written after the patterns were written for the first; measured before any change for it. */
+    static final List<String> FRESH_GREETINGS_KO = List.of(
+            "안녕하세요~~", "안녕하세요 저 처음 왔는데요", "안냐세요", "안녕하세요ㅎㅎ", "하이요", "반가워요 다리", "처음 와봤어요",
+            "여기 처음인데요", "저 처음이에요", "다리 안녕하세요", "안녕하십니까 반갑습니다", "안녕하세요. 질문이 있어요",
+            "궁금한 게 있어요", "말씀 좀 묻겠습니다", "물어볼게 있는데요", "저기요 계세요?", "누구 계세요", "여기 누구 있나요",
+            "아무도 없나요?", "이거 뭐하는 데예요?", "여긴 뭐 하는 곳인가요", "이건 어떻게 쓰는 거예요?", "사용법 알려주세요",
+            "어떻게 쓰는 거예요", "뭘 물어보면 돼요?", "무엇을 도와주나요", "무슨 일을 하나요?", "안녕ㅎㅎ", "헬로우",
+            "좋은 저녁이에요", "안녕하세요 다리님", "처음이라 잘 몰라요", "시작하기", "시작해요", "여보세요?", "거기 있어요?",
+            "도와줄 수 있어요?", "안녕하세용~", "반갑습니당", "ㅎㅇ요");
+    static final List<String> FRESH_GREETINGS_EN = List.of(
+            "hello!!", "hi :)", "hey hey", "hello hello", "hi again", "hey, anyone?", "good day", "hi, i'm new here",
+            "hello, i have a question", "hey there dari", "hi dari!", "hellooo", "heyyy", "helloo there", "hi friend",
+            "hello can you help me", "hello is this dari?", "what is dari", "what's dari", "what are you", "how do you work",
+            "how does it work", "what is this bot", "what can i ask here", "what do you help with", "what can you help with",
+            "how can you help me", "can i ask a question", "may i ask something", "anybody here?", "someone there?",
+            "hi, how are you?", "hey how r u", "start please", "let's start", "begin", "hi there!", "good morning :)",
+            "morning!", "hello? anyone?");
+
+    /** A third list, written after the vocabulary was; measured once, not tuned on. */
+    static final List<String> HELD_OUT_GREETINGS_KO = List.of(
+            "안녕하세여~ 처음 왔슴다", "안녕하세요 여기가 다리인가요?", "안녕하세요!! 반가워요", "방가방가",
+            "안녕하세요 저기 질문 하나 해도 될까요", "하이~", "어 안녕", "안녕하세요 혹시 계세요?", "다리님 안녕하세요",
+            "처음인데요 뭐부터 하면 돼요", "이게 뭐예요?", "어떻게 시작해요?", "도움 좀 받을 수 있을까요", "무엇을 물어볼 수 있어요",
+            "여기 뭐 물어보는 데예요?", "안녕하심까 처음임다", "좋은 아침", "안녕하세요 잘 부탁드립니다", "말 좀 물어봐도 돼요?",
+            "저 궁금한 거 있어요", "여보세요 누구 있어요", "안녕하세요. 처음 써 봅니다.", "안녕ㅎㅎ 뭐해", "반가워요~", "누구세요?",
+            "여긴 어디예요", "이거 어떻게 쓰는지 알려주세요", "뭐 하는 데야", "저기요~", "안녕하세요 다리야");
+    static final List<String> HELD_OUT_GREETINGS_EN = List.of(
+            "hey, is this the help bot?", "hi hi", "hello, how does this work?", "good evening dari", "hey is anybody here",
+            "hi, who am i talking to?", "hello, new here", "helo there", "hi could you help me", "hey what is this app",
+            "hello, what do you do?", "hiiii", "whats up", "yo dari", "hello good morning", "hi there, how are you doing?",
+            "what are you for?", "how do i start", "hey, can i ask you something?", "hi, i need some information",
+            "hello, can you tell me what you do", "heyyy anyone here", "good afternoon!", "hi, first time using this",
+            "what is this service", "hello friend", "hi, i'd like to ask a question", "hey there, what can you do?",
+            "hello there, is someone there?", "howdy dari");
+
+    /**
+     * A fourth list, written after the word bag and the greeting-then-anything rule. Measured once
+     * before the last rule (most words of an opener + no answer → menu): KO 14/20, EN 17/20; after
+     * it, KO 16/20, EN 17/20. Below the 95% target: held here as a floor against going backwards.
+     */
+    static final List<String> LAST_GREETINGS_KO = List.of(
+            "안녕하세요 선생님", "안녕하세요~ 반갑습니다~", "안뇽", "안녕하십니까! 처음 인사드립니다", "여보세요 거기 누구 없소",
+            "저 처음 들어왔는데요", "저기 말씀 좀 여쭤볼게요", "여기서 뭘 알 수 있나요", "이거 누가 하는 거예요?",
+            "처음 써 보는데 어떻게 해요", "안녕하세요 여쭤볼 게 있어서요", "반가워요 저는 처음이에요", "하이하이", "안녕하세요??",
+            "계세요~?", "안녕하세요 도움이 필요해서 왔어요", "시작할게요!", "다리야 반가워", "누구 있나요?", "여기 사람 있어요?");
+    static final List<String> LAST_GREETINGS_EN = List.of(
+            "hello sir", "hi, hello", "heyo", "hello!!! anyone?", "good morning everyone", "hi, is this the right place to ask?",
+            "hey, new to this", "hello, i just found this", "hi, what is this chat?", "hey, how do i begin?",
+            "hello, could you help me please", "hi what do i do here", "hi there, are you a person?", "hey dari, how are you?",
+            "greetings!", "hi, i have some questions", "hello, can we talk?", "hi, is this working?", "hey you", "hello. i am new");
+
+    @Test
+    void lastGreetingsGetTheMenu() {
+        measureGreetings(LAST_GREETINGS_KO, LAST_GREETINGS_EN, "last", 0.8);
+    }
+
+    @Test
+    void aGreetingFollowedByAQuestionGetsTheAnswerNotTheMenu() {
+        for (String text : List.of("안녕하세요 공안이 신분증을 보자고 하면 어떻게 해요?", "hello, can i marry a chinese man legally?",
+                "hi, what happens if i am sent back to north korea?")) {
+            Lang lang = Lang.detect(text).orElseThrow();
+            String reply = said(greeted(lang), text);
+            assertFalse(reply.contains(messages.get(lang, "danger_item")), text + " → " + reply);
+        }
+    }
+
+    @Test
+    void heldOutGreetingsGetTheMenu() {
+        measureGreetings(HELD_OUT_GREETINGS_KO, HELD_OUT_GREETINGS_EN, "held out");
+    }
+
     @Test
     void greetingsAndOpenersGetTheMenu() {
+        measureGreetings(GREETINGS_KO, GREETINGS_EN, "written with the patterns");
+    }
+
+    @Test
+    void freshGreetingsGetTheMenu() {
+        measureGreetings(FRESH_GREETINGS_KO, FRESH_GREETINGS_EN, "fresh");
+    }
+
+    private static void measureGreetings(List<String> korean, List<String> english, String set) {
+        measureGreetings(korean, english, set, 0.95);
+    }
+
+    private static void measureGreetings(List<String> korean, List<String> english, String set, double floor) {
+        List<String> failures = new ArrayList<>();
         for (Lang lang : Lang.values()) {
-            List<String> list = lang == Lang.KO ? GREETINGS_KO : GREETINGS_EN;
+            List<String> list = lang == Lang.KO ? korean : english;
             List<String> missed = new ArrayList<>();
             for (String text : list) {
                 // a conversation already greeted: a message not recognised as a greeting gets no menu then
@@ -221,8 +319,10 @@ class NaturalSpeechTest {
                 if (!reply.contains(messages.get(lang, "danger_item"))) missed.add(text);
             }
             double recognised = 1.0 - (double) missed.size() / list.size();
-            assertTrue(recognised >= 0.95, lang + ": " + Math.round(recognised * 100) + "% recognised; missed " + missed);
+            System.out.printf("greetings %s %s: %d/%d recognised, missed %s%n", set, lang, list.size() - missed.size(), list.size(), missed);
+            failures.add(recognised >= floor ? "" : lang + ": " + Math.round(recognised * 100) + "% recognised; missed " + missed);
         }
+        assertEquals("", String.join("", failures));
     }
 
     @Test
