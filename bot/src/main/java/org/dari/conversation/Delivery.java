@@ -160,12 +160,14 @@ public final class Delivery implements AutoCloseable {
     /** Hands what is due to the senders, at most one per recipient and {@code senders} in all; returns how many. */
     private int dispatchDue() {
         if (busy.size() >= maxInFlight) return 0;
+        // a recipient in flight when the list is read may be listed with a row her send is about to erase
+        Set<String> inFlightBefore = Set.copyOf(busy);
         List<MessageStore.Outgoing> due = store.due(BATCH);
         int started = 0;
         for (MessageStore.Outgoing item : due) {
             if (busy.size() >= maxInFlight) break;
             String key = personKey.apply(item.message().recipient());
-            if (!busy.add(key)) continue;
+            if (inFlightBefore.contains(key) || !busy.add(key)) continue;
             started++;
             try {
                 senders.execute(() -> {
