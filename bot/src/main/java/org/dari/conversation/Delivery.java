@@ -37,6 +37,8 @@ public final class Delivery implements AutoCloseable {
     private final String identityChangedNotice;
     /** People who erased everything: once their confirmation is out, the Signal side forgets them too. Memory only. */
     private final Set<String> forgetAfterDelivery = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Sent, but the store failed to record it (a full disk): only recorded later, never sent again. Memory only. */
+    private final Set<Long> sentNotRecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final int disappearingSeconds;
     private final Cache<String, Boolean> timerSet;
     private final ReentrantLock lock = new ReentrantLock();
@@ -101,6 +103,11 @@ public final class Delivery implements AutoCloseable {
         int sent = 0;
         for (MessageStore.Outgoing item : due) {
             String recipient = item.message().recipient();
+            if (sentNotRecorded.contains(item.id())) {
+                store.delivered(item.id());
+                sentNotRecorded.remove(item.id());
+                continue;
+            }
             if (heldBack.contains(recipient)) {
                 // keep this person's replies in order behind the one that failed
                 store.retryLater(item.id());
@@ -117,7 +124,9 @@ public final class Delivery implements AutoCloseable {
                 }
                 if (verified.isEmpty()) ensureTimer(recipient);
                 transport.send(item.message());
+                sentNotRecorded.add(item.id());
                 store.delivered(item.id());
+                sentNotRecorded.remove(item.id());
                 sent++;
                 if (forgetAfterDelivery.remove(recipient)) forgetOnSignal(recipient);
             } catch (SendException e) {

