@@ -236,7 +236,11 @@ public final class Vault implements AutoCloseable {
         synchronized (this) {
             if (!queued.done) commitWaiting();
         }
-        if (queued.failure != null) throw queued.failure;
+        if (queued.failure != null) {
+            // the operator must see why messages wait (a lock held by another process, a full disk)
+            if (queued.failure instanceof VaultException v) LOG.error("vault.write_failed", "problem", v.problem());
+            throw queued.failure;
+        }
         return queued.result;
     }
 
@@ -630,6 +634,7 @@ public final class Vault implements AutoCloseable {
             case 11, 26 -> new VaultException(Problem.NOT_A_DATABASE,
                     "not an SQLite database (the file is damaged or something else): " + dbFile, e);
             case 5, 6 -> new VaultException(Problem.IN_USE, "the database is in use by another process: " + dbFile, e);
+            case 13 -> new VaultException(Problem.DISK_FULL, "the disk is full: " + dbFile, e);
             default -> new VaultException(Problem.STORAGE, "storage failure in " + dbFile, e);
         };
     }
