@@ -53,5 +53,9 @@ class ConfigFuzzTest {
         }
         assertTrue(config.dispatcher().threads() > 0 && config.dispatcher().maxPending() > 0);
         assertTrue(config.rateLimit().burst() > 0 && config.rateLimit().perMinute() > 0);
+        for (String path : new String[] {config.dataDir(), config.keys().keyFile(), config.knowledge().seedsDir(),
+                config.knowledge().i18nDir(), config.referral().organisations()}) {
+            Path.of(path); // every folder and file the bot will open is a path it can open
+        }
     }
 }
