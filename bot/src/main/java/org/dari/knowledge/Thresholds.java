@@ -14,7 +14,7 @@ package org.dari.knowledge;
  */
 public record Thresholds(double koDecline, double koAnswer, double enDecline, double enAnswer, double maxRunnerUpRatio) {
     public static Thresholds defaults() {
-        return new Thresholds(15, 40, 40, 80, 0.75);
+        return new Thresholds(36, 36, 24, 84, 0.65);
     }
 
     public Thresholds {
