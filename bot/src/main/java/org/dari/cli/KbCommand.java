@@ -7,6 +7,7 @@ import org.dari.knowledge.Decision;
 import org.dari.knowledge.KnowledgeService;
 import org.dari.knowledge.Lang;
 import org.dari.knowledge.Retriever;
+import org.dari.knowledge.Phrasings;
 import org.dari.knowledge.SeedLoader;
 import org.dari.knowledge.ValidationIssue;
 import org.dari.knowledge.UrgentAnswers;
@@ -80,6 +81,13 @@ final class KbCommand implements Runnable {
             out.printf("%d entries, %d errors, %d warnings: %s%n", result.entries().size(), result.errors().size(),
                     warnings, result.valid() ? "valid" : "NOT valid");
             boolean valid = result.valid();
+            Phrasings phrasings = Phrasings.load(seeds.resolve(Phrasings.FOLDER));
+            List<ValidationIssue> phrasingIssues = phrasings.validate(result.entries().stream().map(org.dari.knowledge.Entry::id)
+                    .collect(java.util.stream.Collectors.toSet()));
+            phrasingIssues.forEach(out::println);
+            boolean phrasingsValid = phrasingIssues.stream().noneMatch(i -> i.severity() == ValidationIssue.Severity.ERROR);
+            out.printf("phrasings: %d for %d ids: %s%n", phrasings.size(), phrasings.byId().size(), phrasingsValid ? "valid" : "NOT valid");
+            valid &= phrasingsValid;
             Path urgent = seeds.resolve(UrgentAnswers.FOLDER);
             if (Files.isDirectory(urgent)) {
                 try {

@@ -134,9 +134,12 @@ final class KbEvaluation {
         }
         double bestTotal = -1e9;
         Tuned best = null;
+        StringBuilder perWeight = new StringBuilder("best per classifier weight:\n");
         for (double w : new double[] {0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0}) {
             List<List<Retriever.Match>> blended = new ArrayList<>();
             for (int i = 0; i < scored.size(); i++) blended.add(Retriever.blend(rankings.get(i), scored.get(i).lang(), w));
+            String bestForWeight = "";
+            double bestTotalForWeight = -1e9;
             for (int r = 10; r <= 20; r++) {
                 double ratio = r / 20.0;
                 double total = 0;
@@ -186,6 +189,10 @@ final class KbEvaluation {
                     }
                     total += bestScore;
                 }
+                if (total > bestTotalForWeight + 1e-9) {
+                    bestTotalForWeight = total;
+                    bestForWeight = lineOf[0] + lineOf[1];
+                }
                 if (total > bestTotal + 1e-9) {
                     bestTotal = total;
                     Thresholds t = new Thresholds(chosen[0], chosen[1], chosen[2], chosen[3], ratio);
@@ -193,8 +200,9 @@ final class KbEvaluation {
                             + lineOf[0] + lineOf[1]);
                 }
             }
+            perWeight.append(String.format(Locale.ROOT, "  weight %.1f:%n", w)).append(bestForWeight.replaceAll("(?m)^", "    "));
         }
-        return best;
+        return new Tuned(best.classifierWeight(), best.thresholds(), perWeight + best.summary());
     }
 
     record Report(List<Outcome> outcomes) {

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class Classifier {
     /** Regularisation: higher fits the training phrasings more closely. */
-    static final double COST = 4.0;
+    static final double COST = 16;
 
     private final TextFeatures features;
     private final Map<Lang, LangModel> models = new EnumMap<>(Lang.class);
@@ -52,10 +52,9 @@ public final class Classifier {
     public Classifier(Examples examples, Map<Lang, Synonyms> synonyms) {
         this.features = new TextFeatures(synonyms);
         Linear.disableDebugOutput();
-        for (var byLang : examples.byLang.entrySet()) {
-            if (byLang.getValue().size() < 2) continue;
-            models.put(byLang.getKey(), train(byLang.getKey(), byLang.getValue()));
-        }
+        // the languages train side by side
+        models.putAll(examples.byLang.entrySet().parallelStream().filter(e -> e.getValue().size() >= 2)
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> train(e.getKey(), e.getValue()))));
     }
 
     private LangModel train(Lang lang, Map<String, List<String>> byClass) {

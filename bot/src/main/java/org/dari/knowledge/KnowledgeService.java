@@ -128,10 +128,13 @@ public final class KnowledgeService implements AutoCloseable {
                 Path f = paths.synonyms(lang);
                 synonyms.put(lang, Files.exists(f) ? Synonyms.load(f) : Synonyms.empty());
             }
-            TextAnalyzers analyzers = new TextAnalyzers(TextAnalyzers.loadUserDictionary(paths.userDictionary()));
             Map<String, Map<Lang, List<String>>> offTopic = offTopic();
-            Classifier classifier = weights.classifier() > 0 ? new Classifier(trainingExamples(kb, offTopic, phrasings), synonyms) : null;
-            Retriever retriever = new Retriever(kb, offTopic, classifier, analyzers, synonyms, weights);
+            // the classifier trains on another core while the Korean dictionary loads
+            java.util.concurrent.CompletableFuture<Classifier> training = weights.classifier() > 0
+                    ? java.util.concurrent.CompletableFuture.supplyAsync(() -> new Classifier(trainingExamples(kb, offTopic, phrasings), synonyms))
+                    : java.util.concurrent.CompletableFuture.completedFuture(null);
+            TextAnalyzers analyzers = new TextAnalyzers(TextAnalyzers.loadUserDictionary(paths.userDictionary()));
+            Retriever retriever = new Retriever(kb, offTopic, training.join(), analyzers, synonyms, weights);
             Map<String, PhraseList> routes = priorityRoutes(kb);
             Answerer answerer = new Answerer(retriever, thresholds,
                     PhraseList.load(paths.menuPhrases()), PhraseList.load(paths.outOfScope()), routes);

@@ -46,7 +46,7 @@ public final class Retriever implements AutoCloseable {
                           double example, double title, double keywords, double answer, double whole, double offTopic, double decay,
                           double classifier) {
         public static Weights defaults() {
-            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 1.4, 0.8, 0.4);
+            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 1.4, 0.8, 0.3);
         }
 
         public Weights withClassifier(double weight) {
@@ -71,6 +71,8 @@ public final class Retriever implements AutoCloseable {
     /** A Lucene score of this size (per language) counts as much as a classifier probability of 1. */
     static final double KO_LUCENE_SCALE = 40;
     static final double EN_LUCENE_SCALE = 80;
+    /** How many of the classifier's best ids Lucene ranks (0: all); fewer documents to score. */
+    static final int SHORTLIST = 10;
 
     private final Classifier classifier;
     private final TextAnalyzers analyzers;
@@ -164,7 +166,9 @@ public final class Retriever implements AutoCloseable {
     public Ranking rank(String question, Lang lang) {
         List<Match> probabilities = classifier == null ? List.of()
                 : classifier.classify(question.length() > MAX_QUESTION_CHARS ? question.substring(0, MAX_QUESTION_CHARS) : question, lang);
-        return new Ranking(luceneSearch(question, lang), probabilities);
+        List<String> shortlist = probabilities.isEmpty() || SHORTLIST <= 0 ? List.of()
+                : probabilities.stream().limit(SHORTLIST).map(Match::id).toList();
+        return new Ranking(luceneSearch(question, lang, shortlist), probabilities);
     }
 
     /**
@@ -184,7 +188,8 @@ public final class Retriever implements AutoCloseable {
         return out;
     }
 
-    private List<Match> luceneSearch(String question, Lang lang) {
+    /** @param shortlist when not empty, only these ids are searched (the classifier's first cut) */
+    private List<Match> luceneSearch(String question, Lang lang, List<String> shortlist) {
         String q = normalize(question.length() > MAX_QUESTION_CHARS ? question.substring(0, MAX_QUESTION_CHARS) : question, lang);
         Synonyms syn = synonyms.getOrDefault(lang, Synonyms.empty());
         QueryBuilder builder = new QueryBuilder(analyzers.analyzer());
@@ -203,6 +208,10 @@ public final class Retriever implements AutoCloseable {
             if (!alternatives.isEmpty()) addClause(query, new DisjunctionMaxQuery(alternatives, 0.1f), weights.synonymWord());
         }
         query.add(new TermQuery(new Term("lang", lang.code())), BooleanClause.Occur.FILTER);
+        if (!shortlist.isEmpty()) {
+            query.add(new org.apache.lucene.search.TermInSetQuery("id",
+                    shortlist.stream().map(org.apache.lucene.util.BytesRef::new).toList()), BooleanClause.Occur.FILTER);
+        }
         Map<String, List<Double>> docScores = new LinkedHashMap<>();
         try {
             for (ScoreDoc hit : searcher.search(query.build(), TOP_DOCS).scoreDocs) {

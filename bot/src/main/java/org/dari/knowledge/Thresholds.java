@@ -14,7 +14,7 @@ package org.dari.knowledge;
  */
 public record Thresholds(double koDecline, double koAnswer, double enDecline, double enAnswer, double maxRunnerUpRatio) {
     public static Thresholds defaults() {
-        return new Thresholds(36, 36, 24, 84, 0.65);
+        return new Thresholds(44, 44, 30, 100, 0.60);
     }
 
     public Thresholds {
