@@ -38,6 +38,7 @@ public final class Conversation {
     private static final Pattern NUMBER = Pattern.compile("\\s*/?\\s*(\\d{1,3})\\s*[.)]?\\s*");
     private static final Pattern FORGET_WITH_CODE = Pattern.compile(
             "^\\s*/?\\s*(삭제|지우기|forget|delete|erase)\\s+(.+)$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern LATIN_WORD = Pattern.compile("\\p{IsLatin}{2,}");
     private static final int MAX_RELATED = 3;
 
     /** Danger now: how it is recognised and what is answered for each kind. */
@@ -78,7 +79,7 @@ public final class Conversation {
         Reply.Builder out = new Reply.Builder();
         String text = TextNormalizer.normalize(message.text());
         Optional<Lang> detected = Lang.detect(text);
-        detected.ifPresent(session::noticeLanguage);
+        detected.ifPresent(l -> session.noticeLanguage(l, isSentence(text, l)));
         Lang lang = session.lang();
         List<String> preface = new ArrayList<>();
         if (message.hadAttachments()) preface.add(messages.get(lang, "attachments_deleted"));
@@ -169,7 +170,47 @@ public final class Conversation {
             if (isDangerChoice(n, session)) return out.say(urgentAnswer(UrgentKind.GENERAL, session)).build();
             return out.sayAll(choose(n, session)).build();
         }
+        Optional<SmallTalk.Kind> talk = commands.smallTalk(text);
+        if (talk.isPresent()) return out.say(smallTalk(talk.get(), lang)).build();
+        if (commands.isOpener(text) || greetingWithNothingToAnswer(text, detected.orElse(lang))) {
+            return out.say(menu(session, true)).build();
+        }
         return out.sayAll(question(text, detected.orElse(lang), session)).build();
+    }
+
+    /**
+     * Whether a message says which language she writes in: any Korean sentence does; English needs
+     * two words or more, since Korean writers type "ok", "more" or "thx" too. Commands never do.
+     */
+    private boolean isSentence(String text, Lang lang) {
+        if (commands.match(text).isPresent() || NUMBER.matcher(text).matches()) return false;
+        if (lang == Lang.KO) return text.codePoints().anyMatch(cp -> cp >= 0xAC00 && cp <= 0xD7A3);
+        if (commands.smallTalk(text).isPresent()) return false;
+        return LATIN_WORD.matcher(text).results().limit(2).count() == 2;
+    }
+
+    /**
+     * A greeting followed by words that the knowledge base has no answer for ("안녕하세요 혹시 계세요?",
+     * "hi, first time using this"): a greeting. A greeting followed by a real question is a question.
+     */
+    private boolean greetingWithNothingToAnswer(String text, Lang searchLang) {
+        Optional<String> rest = commands.afterGreeting(text);
+        if (rest.isEmpty()) return false;
+        if (rest.get().isBlank() || commands.isOpener(rest.get())) return true;
+        Decision decision = knowledge.decide(rest.get(), searchLang);
+        return decision.kind() == Decision.Kind.MENU
+                || (decision.kind() == Decision.Kind.DECLINE && decision.reason() == Decision.Reason.NO_MATCH);
+    }
+
+    private String smallTalk(SmallTalk.Kind kind, Lang lang) {
+        return switch (kind) {
+            case THANKS -> messages.get(lang, "thanks_reply");
+            case OKAY -> messages.get(lang, "okay_reply");
+            case DISTRESS -> messages.get(lang, "distress_reply");
+            // one message in both languages and in Chinese, whatever the conversation's language
+            case OTHER_SCRIPT -> messages.get(Lang.KO, "other_script") + "\n" + messages.get(Lang.EN, "other_script")
+                    + "\n" + messages.get(lang, "other_script_zh");
+        };
     }
 
     /** The answer for a kind of danger, ending with the one word that reaches a person. */
@@ -270,7 +311,8 @@ public final class Conversation {
             case SUGGEST -> List.of(suggest(decision.matches(), session));
             case DECLINE -> {
                 String key = decision.reason() == Decision.Reason.OUT_OF_SCOPE ? "decline_out_of_scope" : "decline";
-                if (!session.greeted() && decision.reason() != Decision.Reason.OUT_OF_SCOPE) {
+                boolean noMatch = decision.reason() == Decision.Reason.NO_MATCH;
+                if (noMatch && (!session.greeted() || commands.isMostlyOpener(text))) {
                     yield List.of(menu(session, true));
                 }
                 session.offer(List.of(), false);

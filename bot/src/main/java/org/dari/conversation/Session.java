@@ -29,6 +29,7 @@ public final class Session {
 
     private Lang lang;
     private boolean langChosen;
+    private boolean langNoticed;
     private boolean greeted;
     private List<Choice> choices = List.of();
     private boolean noneOffered;
@@ -47,9 +48,14 @@ public final class Session {
         return lang;
     }
 
-    /** The language of the latest message, unless the person chose one by command. */
-    public void noticeLanguage(Lang detected) {
-        if (!langChosen) lang = detected;
+    /**
+     * The language of a message. A real sentence sets the language of the answers, even over one
+     * chosen by command; anything shorter ("ok", "more", a command word) only decides the first
+     * language of a new conversation, so a Korean conversation stays Korean when she types "menu".
+     */
+    public void noticeLanguage(Lang detected, boolean sentence) {
+        if (sentence || (!langNoticed && !langChosen)) lang = detected;
+        langNoticed = true;
     }
 
     public void chooseLanguage(Lang chosen) {
