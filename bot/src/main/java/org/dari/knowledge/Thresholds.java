@@ -14,7 +14,7 @@ package org.dari.knowledge;
  */
 public record Thresholds(double koDecline, double koAnswer, double enDecline, double enAnswer, double maxRunnerUpRatio) {
     public static Thresholds defaults() {
-        return new Thresholds(44, 44, 30, 100, 0.60);
+        return new Thresholds(34, 109, 66, 96, 0.75);
     }
 
     public Thresholds {
