@@ -79,7 +79,7 @@ public final class Classifier {
         problem.y = ys.stream().mapToDouble(Double::doubleValue).toArray();
         problem.bias = 1;
         for (int i = 0; i < problem.l; i++) problem.x[i] = withBias(problem.x[i], problem.n);
-        Model model = Linear.train(problem, new Parameter(SolverType.L2R_LR, COST, 0.01));
+        Model model = Linear.train(problem, new Parameter(SolverType.L2R_LR, COST, 0.1));
         return new LangModel(model, Map.copyOf(dictionary), classOfLabel);
     }
 
