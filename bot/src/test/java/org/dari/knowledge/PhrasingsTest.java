@@ -60,19 +60,24 @@ class PhrasingsTest {
         }
         Path i18n = KnowledgeBaseTest.HOME.resolve("i18n");
         String made = "qorvexia plumbatrix";
-        try (KnowledgeService without = KnowledgeBaseTest.open(seeds, i18n)) {
+        try (KnowledgeService without = withClassifier(seeds, i18n)) {
             Decision d = without.decide(made, Lang.EN);
             assertTrue(d.matches().isEmpty() || !d.matches().get(0).id().equals("phone-safety"), d::toString);
         }
         write(seeds.resolve("phrasings/w1/phone.yaml"), "id: phone-safety\nen: [\"" + made + "\", \"my " + made + " again\"]\n");
         write(seeds.resolve("phrasings/w1/hello.yaml"), "id: _menu\nen: [\"blorptastic\", \"blorptastic friend\"]\n");
-        try (KnowledgeService with = KnowledgeBaseTest.open(seeds, i18n)) {
+        try (KnowledgeService with = withClassifier(seeds, i18n)) {
             Decision d = with.decide(made, Lang.EN);
             assertEquals("phone-safety", d.matches().get(0).id(), d::toString);
             assertEquals(Decision.Kind.MENU, with.decide("blorptastic", Lang.EN).kind());
         }
         write(seeds.resolve("phrasings/w2/typo.yaml"), "id: phone-safetyy\nen: [\"x\"]\n");
-        assertThrows(KnowledgeService.InvalidKnowledgeException.class, () -> KnowledgeBaseTest.open(seeds, i18n));
+        assertThrows(KnowledgeService.InvalidKnowledgeException.class, () -> withClassifier(seeds, i18n));
+    }
+
+    private static KnowledgeService withClassifier(Path seeds, Path i18n) {
+        return new KnowledgeService(new KnowledgeService.Paths(seeds, i18n), java.time.Clock.systemUTC(),
+                new Thresholds(34, 109, 66, 96, 0.75), Retriever.Weights.defaults().withClassifier(0.5), notice -> { });
     }
 
     private static void write(Path file, String text) throws IOException {
