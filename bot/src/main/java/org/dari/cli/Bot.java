@@ -80,7 +80,7 @@ public final class Bot implements AutoCloseable {
         this.registry = registry;
         UnaryOperator<String> personKey = state.personKey();
         Path i18n = home.resolve(config.knowledge().i18nDir());
-        this.knowledge = openKnowledge(config, home, clock, adminOut::println);
+        this.knowledge = openKnowledge(config, home, clock, adminOut::println, true);
         this.messages = Messages.load(i18n);
         CommandWords commands = CommandWords.load(i18n.resolve("commands.yaml"));
         // an idle session's end makes signal-cli forget the person too, where the transport can
@@ -113,10 +113,11 @@ public final class Bot implements AutoCloseable {
     }
 
     /** The knowledge base as configured: the one place it is opened, for the bot and the kb tools. */
-    static KnowledgeService openKnowledge(Config config, Home home, Clock clock, java.util.function.Consumer<String> adminNotices) {
+    static KnowledgeService openKnowledge(Config config, Home home, Clock clock, java.util.function.Consumer<String> adminNotices,
+                                          boolean trainInBackground) {
         return new KnowledgeService(new KnowledgeService.Paths(home.resolve(config.knowledge().seedsDir()),
                 home.resolve(config.knowledge().i18nDir())), clock, config.thresholds(), Retriever.Weights.defaults(),
-                adminNotices);
+                adminNotices, trainInBackground);
     }
 
     static Map<String, Map<Lang, String>> categoryTitles(Path i18n) throws IOException {

@@ -42,7 +42,7 @@ final class KbCommand implements Runnable {
     }
 
     static KnowledgeService open(Config config, Home home) {
-        return Bot.openKnowledge(config, home, Clock.systemUTC(), Streams.stderr()::println);
+        return Bot.openKnowledge(config, home, Clock.systemUTC(), Streams.stderr()::println, false);
     }
 
     static KnowledgeService openOrExplain(Config config, Home home) throws Main.UsageException {

@@ -69,16 +69,42 @@ public final class KnowledgeService implements AutoCloseable {
     private final Retriever.Weights weights;
     private final Consumer<String> adminNotices;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private final boolean trainInBackground;
+    private final AtomicReference<java.util.concurrent.CompletableFuture<?>> training =
+            new AtomicReference<>(java.util.concurrent.CompletableFuture.completedFuture(null));
 
     /** Loads the content; throws {@link InvalidKnowledgeException} when it is not valid. */
     public KnowledgeService(Paths paths, Clock clock, Thresholds thresholds, Retriever.Weights weights,
                             Consumer<String> adminNotices) {
+        this(paths, clock, thresholds, weights, adminNotices, false);
+    }
+
+    /**
+     * @param trainInBackground when true, the bot serves Lucene alone (with {@link Thresholds#luceneOnly()})
+     *                          from the first moment and blends the classifier in once it has trained, so a
+     *                          person is answered within the start-up target; evaluations train first
+     */
+    public KnowledgeService(Paths paths, Clock clock, Thresholds thresholds, Retriever.Weights weights,
+                            Consumer<String> adminNotices, boolean trainInBackground) {
         this.paths = paths;
         this.clock = clock;
         this.thresholds = thresholds;
         this.weights = weights;
         this.adminNotices = adminNotices;
+        this.trainInBackground = trainInBackground;
         current.set(build(fingerprint()));
+    }
+
+    /** Waits until the classifier of the serving content has trained (at once when there is none to wait for). */
+    public boolean awaitClassifier(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+        try {
+            training.get().get(timeout, unit);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
     }
 
     public Snapshot snapshot() {
@@ -134,10 +160,27 @@ public final class KnowledgeService implements AutoCloseable {
                     ? java.util.concurrent.CompletableFuture.supplyAsync(() -> new Classifier(trainingExamples(kb, offTopic, phrasings), synonyms))
                     : java.util.concurrent.CompletableFuture.completedFuture(null);
             TextAnalyzers analyzers = new TextAnalyzers(TextAnalyzers.loadUserDictionary(paths.userDictionary()));
-            Retriever retriever = new Retriever(kb, offTopic, training.join(), analyzers, synonyms, weights);
             Map<String, PhraseList> routes = priorityRoutes(kb);
-            Answerer answerer = new Answerer(retriever, thresholds,
-                    PhraseList.load(paths.menuPhrases()), PhraseList.load(paths.outOfScope()), routes);
+            PhraseList menu = PhraseList.load(paths.menuPhrases());
+            PhraseList outOfScope = PhraseList.load(paths.outOfScope());
+            if (trainInBackground && weights.classifier() > 0) {
+                Retriever luceneOnly = new Retriever(kb, offTopic, null, analyzers, synonyms, weights);
+                Snapshot first = new Snapshot(kb, new Answerer(luceneOnly, Thresholds.luceneOnly(), menu, outOfScope, routes),
+                        luceneOnly, fingerprint);
+                current.set(first); // before the classifier can finish and look for it
+                this.training.set(training.thenAccept(classifier -> {
+                    Retriever blended = luceneOnly.withClassifier(classifier);
+                    Snapshot full = new Snapshot(kb, new Answerer(blended, thresholds, menu, outOfScope, routes), blended, fingerprint);
+                    // only if this content is still the one serving: a newer reload wins
+                    if (current.compareAndSet(first, full)) LOG.info("knowledge.classifier_ready");
+                }).exceptionally(e -> {
+                    LOG.warn("knowledge.classifier_failed", "error", e.getClass().getSimpleName());
+                    return null;
+                }));
+                return first;
+            }
+            Retriever retriever = new Retriever(kb, offTopic, training.join(), analyzers, synonyms, weights);
+            Answerer answerer = new Answerer(retriever, thresholds, menu, outOfScope, routes);
             return new Snapshot(kb, answerer, retriever, fingerprint);
         } catch (IOException | RuntimeException e) {
             throw new InvalidKnowledgeException(List.of(new ValidationIssue(ValidationIssue.Severity.ERROR,

@@ -46,7 +46,7 @@ public final class Retriever implements AutoCloseable {
                           double example, double title, double keywords, double answer, double whole, double offTopic, double decay,
                           double classifier) {
         public static Weights defaults() {
-            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 1.4, 0.8, 0.0);
+            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 1.4, 0.8, 0.5);
         }
 
         public Weights withClassifier(double weight) {
@@ -78,7 +78,6 @@ public final class Retriever implements AutoCloseable {
     private final TextAnalyzers analyzers;
     private final Map<Lang, Synonyms> synonyms;
     private final Weights weights;
-    private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
     private final DirectoryReader reader;
     private final IndexSearcher searcher;
     /** Each document's entry id and kind by document number, read once: stored fields are slow to decode per hit. */
@@ -106,6 +105,7 @@ public final class Retriever implements AutoCloseable {
         this.analyzers = analyzers;
         this.synonyms = Map.copyOf(synonyms);
         this.weights = weights;
+        ByteBuffersDirectory directory = new ByteBuffersDirectory();
         try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzers.analyzer()))) {
             for (Entry entry : kb.entries()) {
                 for (Lang lang : Lang.values()) {
@@ -143,6 +143,27 @@ public final class Retriever implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Retriever(Retriever index, Classifier classifier) {
+        this.classifier = classifier;
+        this.analyzers = index.analyzers;
+        this.synonyms = index.synonyms;
+        this.weights = index.weights;
+        this.reader = index.reader;
+        this.searcher = index.searcher;
+        this.docEntry = index.docEntry;
+        this.docKind = index.docKind;
+    }
+
+    /** The same index, ranked with {@code classifier} blended in (the index is shared, not rebuilt). */
+    public Retriever withClassifier(Classifier classifier) {
+        return new Retriever(this, classifier);
+    }
+
+    /** Whether a classifier is blended into this ranking. */
+    public boolean hasClassifier() {
+        return classifier != null;
     }
 
     private void add(IndexWriter writer, String id, Lang lang, Kind kind, String rawText) throws IOException {
@@ -272,7 +293,6 @@ public final class Retriever implements AutoCloseable {
     public void close() {
         try {
             reader.close();
-            directory.close();
         } catch (IOException ignored) {
             // in-memory index: nothing to recover
         }

@@ -14,6 +14,11 @@ package org.dari.knowledge;
  */
 public record Thresholds(double koDecline, double koAnswer, double enDecline, double enAnswer, double maxRunnerUpRatio) {
     public static Thresholds defaults() {
+        return new Thresholds(34, 109, 66, 96, 0.75);
+    }
+
+    /** For the Lucene ranking alone: the bot's first seconds, while the classifier trains. */
+    public static Thresholds luceneOnly() {
         return new Thresholds(37.5, 100, 50, 100, 0.75);
     }
 
