@@ -93,6 +93,7 @@ public final class KeyRotation {
      * directly when opening a vault.
      */
     public static MasterKey loadKey(Path dataDir, Path keyFile) {
+        requireSafeDataDir(dataDir);
         Path staged = staged(keyFile);
         KeyFile.destroy(SecureFiles.sibling(keyFile, ".tmp"));
         KeyFile.destroy(SecureFiles.sibling(staged, ".tmp"));
@@ -115,6 +116,20 @@ public final class KeyRotation {
                     "the key file of an existing database is missing: " + keyFile);
         }
         return KeyFile.loadOrCreate(keyFile);
+    }
+
+    /**
+     * Refuses a data folder or database that is a symbolic link, belongs to another user or is
+     * writable by group or others: someone who pre-created it (say {@code /tmp/dari-demo}) could
+     * otherwise read or swap what the bot keeps there.
+     */
+    static void requireSafeDataDir(Path dataDir) {
+        try {
+            SecureFiles.requireSafe(dataDir, SecureFiles.Kind.DATA_FOLDER);
+            SecureFiles.requireSafe(dataDir.resolve(Vault.DATABASE_FILE), SecureFiles.Kind.DATABASE);
+        } catch (java.io.IOException refused) {
+            throw new VaultException(VaultException.Problem.KEY_FILE, "refused: " + refused.getMessage());
+        }
     }
 
     static Path staged(Path keyFile) {

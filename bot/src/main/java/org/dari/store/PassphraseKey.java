@@ -56,6 +56,7 @@ public final class PassphraseKey {
             throw new VaultException(Problem.PASSPHRASE,
                     "the passphrase is too short (at least " + MIN_PASSPHRASE_LENGTH + " characters)");
         }
+        KeyRotation.requireSafeDataDir(dataDir);
         return derive(passphrase, loadOrCreateSalt(dataDir.resolve(SALT_FILE)));
     }
 
