@@ -50,6 +50,42 @@ public final class PassphraseKey {
         }
     }
 
+    /**
+     * Derives the key from the passphrase in {@code file} (UTF-8, one trailing line break ignored).
+     * The file is refused like a key file if it is a symbolic link, not the bot's, or not mode 0600
+     * (a file in {@code /run}, in memory, is the intended place). Every copy is wiped after use.
+     */
+    public static MasterKey fromFile(Path file, Path dataDir) {
+        try {
+            SecureFiles.requireSafe(file, SecureFiles.Kind.KEY_FILE);
+            try (java.io.InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return fromStream(in, dataDir);
+            }
+        } catch (IOException e) {
+            throw new VaultException(Problem.PASSPHRASE, "the passphrase file is refused or unreadable: " + e.getMessage());
+        }
+    }
+
+    /** Derives the key from the first line of {@code in} (for example standard input), wiping every copy. */
+    public static MasterKey fromStream(java.io.InputStream in, Path dataDir) throws IOException {
+        byte[] raw = in.readNBytes(4096);
+        int end = 0;
+        while (end < raw.length && raw[end] != '\n' && raw[end] != '\r') end++;
+        java.nio.CharBuffer chars = null;
+        char[] passphrase = new char[0];
+        try {
+            chars = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(raw, 0, end));
+            passphrase = new char[chars.remaining()];
+            chars.get(passphrase);
+            return fromPassphrase(passphrase, dataDir);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+            if (chars != null) Arrays.fill(chars.array(), '\0');
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
     /** Derives the key with the salt of {@code dataDir}, creating the salt on first use. */
     public static MasterKey fromPassphrase(char[] passphrase, Path dataDir) {
         if (passphrase.length < MIN_PASSPHRASE_LENGTH) {

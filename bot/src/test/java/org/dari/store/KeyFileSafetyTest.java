@@ -125,4 +125,26 @@ class KeyFileSafetyTest {
             keys.sealer(KeyPurpose.JOURNAL); // the others still have theirs
         }
     }
+
+    @Test
+    void aPassphraseFromAFileOrStandardInputGivesTheSameKeyAndAnOpenFileIsRefused() throws Exception {
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Path file = dir.resolve("passphrase");
+        Files.writeString(file, "a long passphrase 다리\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        byte[] fromFile;
+        try (MasterKey key = PassphraseKey.fromFile(file, data)) {
+            fromFile = key.material().clone();
+        }
+        try (MasterKey key = PassphraseKey.fromStream(new java.io.ByteArrayInputStream(
+                "a long passphrase 다리\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), data);
+             MasterKey direct = PassphraseKey.fromPassphrase("a long passphrase 다리".toCharArray(), data)) {
+            assertArrayEquals(direct.material(), fromFile);
+            assertArrayEquals(direct.material(), key.material());
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        VaultException e = assertThrows(VaultException.class, () -> PassphraseKey.fromFile(file, data));
+        assertEquals(VaultException.Problem.PASSPHRASE, e.problem());
+        assertFalse(e.getMessage().contains("passphrase 다리"));
+    }
 }
