@@ -153,7 +153,7 @@ public final class Journal {
             }
             int n;
             if (forget) {
-                n = vault.erasePerson(c, person);
+                n = vault.erasePersonUpTo(c, person, journalId);
             } else {
                 delete(c, journalId);
                 n = 1;

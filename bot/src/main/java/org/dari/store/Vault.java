@@ -386,6 +386,25 @@ public final class Vault implements AutoCloseable {
         }
     }
 
+    /**
+     * Erases everything about a person that exists up to her erase request: the journal entries up to
+     * and including {@code lastJournalId} and every outbox row. Messages she sent after the request
+     * stay, so they are still answered.
+     */
+    int erasePersonUpTo(Connection c, byte[] person, long lastJournalId) throws SQLException {
+        int removed;
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM " + Journal.TABLE + " WHERE person = ? AND id <= ?")) {
+            s.setBytes(1, person);
+            s.setLong(2, lastJournalId);
+            removed = s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM " + Outbox.TABLE + " WHERE person = ?")) {
+            s.setBytes(1, person);
+            removed += s.executeUpdate();
+        }
+        return removed;
+    }
+
     int erasePerson(Connection c, byte[] person) throws SQLException {
         int removed = 0;
         for (String table : PERSON_TABLES) {

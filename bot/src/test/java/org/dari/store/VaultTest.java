@@ -368,6 +368,19 @@ class VaultTest {
     }
 
     @Test
+    void aMessageSentAfterTheEraseRequestIsKeptAndStillAnswered() {
+        try (Vault vault = open()) {
+            vault.journal().accept(ALICE, "earlier", T1, false);
+            long forgetRequest = vault.journal().accept(ALICE, "/forget", T1 + 1, false);
+            vault.journal().accept(ALICE, "a question after the erase", T1 + 2, false);
+
+            assertEquals(2, vault.journal().completeAndForget(forgetRequest, List.of("erased")));
+            List<PendingInbound> pending = vault.journal().pending();
+            assertEquals(List.of("a question after the erase"), pending.stream().map(PendingInbound::text).toList());
+        }
+    }
+
+    @Test
     void purgeRemovesOnlyExpiredRows() {
         try (Vault vault = open()) {
             vault.journal().accept(ALICE, "old", T1, false);
