@@ -83,7 +83,9 @@ public final class Bot implements AutoCloseable {
         this.knowledge = openKnowledge(config, home, clock, adminOut::println);
         this.messages = Messages.load(i18n);
         CommandWords commands = CommandWords.load(i18n.resolve("commands.yaml"));
-        Sessions sessions = new Sessions(Duration.ofMinutes(config.retention().sessionIdleMinutes()), 100_000, Lang.KO);
+        // an idle session's end makes signal-cli forget the person too, where the transport can
+        Sessions sessions = new Sessions(Duration.ofMinutes(config.retention().sessionIdleMinutes()), 100_000, Lang.KO,
+                this::forgetIdle, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         this.links = state.referralLinks();
         this.checkpointIfOwed = state::checkpointIfOwed;
         Exchanges exchanges = new Exchanges(Duration.ofHours(config.referral().exchangeHours()), 100_000);
@@ -189,6 +191,10 @@ public final class Bot implements AutoCloseable {
         delivery.wake();
     }
 
+    private void forgetIdle(String signalId) {
+        delivery.forgetIdle(signalId);
+    }
+
     public Pipeline pipeline() {
         return pipeline;
     }
@@ -205,6 +211,7 @@ public final class Bot implements AutoCloseable {
     public void close() {
         transport.close();
         timers.shutdownNow();
+        pipeline.close();
         dispatcher.close();
         delivery.close();
         knowledge.close();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +97,10 @@ public record Config(
     /** {@code signal.transport}: signal-cli's own JSON-RPC daemon over HTTP. */
     public static final String TRANSPORT_SIGNAL_CLI = "signal-cli";
 
+    // the message never repeats the path: it may be anything, a NUL character included
+    private static final String PATH_PROBLEM = "a folder or file name (data_dir, keys.key_file, knowledge.seeds_dir, "
+            + "knowledge.i18n_dir, referral.organisations) holds a character no path may hold";
+
     public static Config defaults() {
         return new Config(null, null, null, null, null, null, null, null, null).withDefaults();
     }
@@ -117,7 +122,12 @@ public record Config(
             throw new ConfigException(file + ": cannot be read");
         }
         if (raw == null) raw = new Config(null, null, null, null, null, null, null, null, null);
-        Config config = raw.withEnvironment(env).withDefaults();
+        Config config;
+        try {
+            config = raw.withEnvironment(env).withDefaults();
+        } catch (InvalidPathException e) {
+            throw new ConfigException(file + ": " + PATH_PROBLEM);
+        }
         config.validate();
         return config;
     }
@@ -209,6 +219,14 @@ public record Config(
         positive(problems, "referral.note_max_chars", referral.noteMaxChars());
         if (disappearingTimerHours < 0 || disappearingTimerHours > 24 * 28) {
             problems.add("disappearing_timer_hours must be between 0 and 672");
+        }
+        for (String path : List.of(dataDir, keys.keyFile(), knowledge.seedsDir(), knowledge.i18nDir(), referral.organisations())) {
+            try {
+                Path.of(path);
+            } catch (InvalidPathException e) {
+                problems.add(PATH_PROBLEM);
+                break;
+            }
         }
         try {
             thresholds();

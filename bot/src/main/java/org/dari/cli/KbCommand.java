@@ -7,6 +7,7 @@ import org.dari.knowledge.Decision;
 import org.dari.knowledge.KnowledgeService;
 import org.dari.knowledge.Lang;
 import org.dari.knowledge.Retriever;
+import org.dari.knowledge.Phrasings;
 import org.dari.knowledge.SeedLoader;
 import org.dari.knowledge.ValidationIssue;
 import org.dari.knowledge.UrgentAnswers;
@@ -80,6 +81,13 @@ final class KbCommand implements Runnable {
             out.printf("%d entries, %d errors, %d warnings: %s%n", result.entries().size(), result.errors().size(),
                     warnings, result.valid() ? "valid" : "NOT valid");
             boolean valid = result.valid();
+            Phrasings phrasings = Phrasings.load(seeds.resolve(Phrasings.FOLDER));
+            List<ValidationIssue> phrasingIssues = phrasings.validate(result.entries().stream().map(org.dari.knowledge.Entry::id)
+                    .collect(java.util.stream.Collectors.toSet()));
+            phrasingIssues.forEach(out::println);
+            boolean phrasingsValid = phrasingIssues.stream().noneMatch(i -> i.severity() == ValidationIssue.Severity.ERROR);
+            out.printf("phrasings: %d for %d ids: %s%n", phrasings.size(), phrasings.byId().size(), phrasingsValid ? "valid" : "NOT valid");
+            valid &= phrasingsValid;
             Path urgent = seeds.resolve(UrgentAnswers.FOLDER);
             if (Files.isDirectory(urgent)) {
                 try {
@@ -181,8 +189,12 @@ final class KbCommand implements Runnable {
         @Mixin
         BotOptions options = new BotOptions();
 
-        @Parameters(index = "0", paramLabel = "FILE")
-        Path file;
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "One or more question files (their questions are pooled).")
+        List<Path> files;
+
+        @Option(names = "--holdout", paramLabel = "FILE",
+                description = "With --tune: tune on FILE(s), then score this file (never seen by the tuning) with what was found.")
+        Path holdout;
 
         @Option(names = "--misses", description = "List the questions that were not answered right (and urgent misses and false alarms).")
         boolean misses;
@@ -193,29 +205,45 @@ final class KbCommand implements Runnable {
         @Option(names = "--dump", hidden = true, description = "Print the ranking features of every question (TSV).")
         boolean dump;
 
-        @Option(names = "--tune", description = "Search for the decision thresholds that do best on FILE and print them.")
+        @Option(names = "--tune", description = "Search for the classifier weight and decision thresholds that do best on FILE(s) and print them.")
         boolean tune;
 
         @Override
         public Integer call() throws Exception {
-            if (!Files.isRegularFile(file)) throw new Main.UsageException("no such file: " + file);
+            for (Path file : files) {
+                if (!Files.isRegularFile(file)) throw new Main.UsageException("no such file: " + file);
+            }
+            if (holdout != null && !tune) throw new Main.UsageException("--holdout needs --tune");
+            if (holdout != null && !Files.isRegularFile(holdout)) throw new Main.UsageException("no such file: " + holdout);
             Config config = options.load(System.getenv());
             UrgentDetector detector = openDetector(config, Home.locate());
             try (KnowledgeService kb = openOrExplain(config, Home.locate())) {
                 PrintStream out = Streams.stdout();
                 UrgentEvaluation urgentEvaluation = new UrgentEvaluation(kb, detector);
-                if (urgent || UrgentEvaluation.isUrgentFormat(file)) {
-                    out.print(urgentEvaluation.run(UrgentEvaluation.read(file)).render(misses));
+                if (urgent || (files.size() == 1 && UrgentEvaluation.isUrgentFormat(files.get(0)))) {
+                    for (Path file : files) out.print(urgentEvaluation.run(UrgentEvaluation.read(file)).render(misses));
                     return 0;
                 }
                 KbEvaluation evaluation = new KbEvaluation(kb);
-                List<KbEvaluation.Question> questions = KbEvaluation.read(file);
+                List<KbEvaluation.Question> questions = new java.util.ArrayList<>();
+                for (Path file : files) questions.addAll(KbEvaluation.read(file));
                 if (dump) {
                     out.print(evaluation.dump(questions));
                     return 0;
                 }
                 if (tune) {
-                    out.print(evaluation.tune(questions));
+                    KbEvaluation.Tuned tuned = evaluation.tune(questions);
+                    out.print(tuned.summary());
+                    if (holdout != null) {
+                        Home home = Home.locate();
+                        try (KnowledgeService held = new KnowledgeService(new KnowledgeService.Paths(
+                                home.resolve(config.knowledge().seedsDir()), home.resolve(config.knowledge().i18nDir())),
+                                Clock.systemUTC(), tuned.thresholds(), Retriever.Weights.defaults().withClassifier(tuned.classifierWeight()),
+                                Streams.stderr()::println)) {
+                            out.println("held out " + holdout.getFileName() + ", scored with the settings tuned above:");
+                            out.print(new KbEvaluation(held).run(KbEvaluation.read(holdout)).render(misses));
+                        }
+                    }
                     return 0;
                 }
                 out.print(evaluation.run(questions).render(misses));

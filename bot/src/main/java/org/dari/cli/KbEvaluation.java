@@ -108,15 +108,19 @@ final class KbEvaluation {
         return out.toString();
     }
 
+    /** The blend weight and thresholds that did best, with the figures they gave. */
+    record Tuned(double classifierWeight, Thresholds thresholds, String summary) {
+    }
+
     /**
-     * Tries every combination of thresholds on a grid and reports the best by a
-     * score that puts safety first: confident-but-wrong answers cost most, then
-     * failing to decline, then top-1 misses.
+     * Tries every blend weight and every combination of thresholds on a grid and reports the best by
+     * a score that puts safety first: confident-but-wrong answers cost most, then failing to
+     * decline, then top-1 misses. Both languages share the blend weight and the runner-up ratio.
      */
-    String tune(List<Question> questions) {
-        // Search once; re-decide from the recorded rankings for every threshold set.
+    Tuned tune(List<Question> questions) {
+        // Search once; re-blend and re-decide from the recorded rankings for every setting.
         List<Question> scored = new ArrayList<>();
-        List<List<Retriever.Match>> rankings = new ArrayList<>();
+        List<Retriever.Ranking> rankings = new ArrayList<>();
         List<Decision> fixed = new ArrayList<>();
         for (Question q : questions) {
             if (q.isMenu()) continue;
@@ -126,56 +130,79 @@ final class KbEvaluation {
             scored.add(q);
             // menu, priority and out-of-scope decisions do not depend on thresholds: they stay as they are
             fixed.add(thresholded ? null : d);
-            rankings.add(thresholded ? knowledge.snapshot().retriever().search(q.text(), q.lang()) : d.matches());
+            rankings.add(knowledge.snapshot().retriever().rank(q.text(), q.lang()));
         }
-        StringBuilder out = new StringBuilder();
-        double[] best = new double[Lang.values().length * 2 + 1];
-        for (Lang lang : Lang.values()) {
-            double bestScore = -1e9;
-            String line = "";
-            for (double decline = 0; decline <= 120; decline += 1) {
-                for (double answer = decline; answer <= 250; answer += 5) {
-                    for (int r = 10; r <= 20; r++) {
-                        double ratio = r / 20.0;
-                        Thresholds t = new Thresholds(decline, answer, decline, answer, ratio);
-                        int top1 = 0, declined = 0, wrong = 0, topics = 0, nones = 0, answered = 0;
-                        for (int i = 0; i < scored.size(); i++) {
-                            Question q = scored.get(i);
-                            if (q.lang() != lang) continue;
-                            List<Retriever.Match> ranking = rankings.get(i);
-                            Decision.Kind kind = fixed.get(i) != null ? fixed.get(i).kind() : t.decide(lang, ranking);
-                            String first = ranking.stream().filter(m -> !m.offTopic()).map(Retriever.Match::id).findFirst().orElse("-");
-                            boolean hit = q.expected().contains(first);
-                            if (q.isNone()) {
-                                nones++;
-                                if (kind == Decision.Kind.DECLINE) declined++;
-                                if (kind == Decision.Kind.ANSWER) wrong++;
-                            } else {
-                                topics++;
-                                if (kind != Decision.Kind.DECLINE && hit) top1++;
-                                if (kind == Decision.Kind.ANSWER && !hit) wrong++;
-                                if (kind == Decision.Kind.ANSWER) answered++;
+        double bestTotal = -1e9;
+        Tuned best = null;
+        StringBuilder perWeight = new StringBuilder("best per classifier weight:\n");
+        for (double w : new double[] {0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0}) {
+            List<List<Retriever.Match>> blended = new ArrayList<>();
+            for (int i = 0; i < scored.size(); i++) blended.add(Retriever.blend(rankings.get(i), scored.get(i).lang(), w));
+            String bestForWeight = "";
+            double bestTotalForWeight = -1e9;
+            for (int r = 10; r <= 20; r++) {
+                double ratio = r / 20.0;
+                double total = 0;
+                double[] chosen = new double[4];
+                String[] lineOf = new String[2];
+                for (Lang lang : Lang.values()) {
+                    double bestScore = -1e9;
+                    for (double decline = 0; decline <= 100; decline += 2) {
+                        for (double answer = decline; answer <= 200; answer += 5) {
+                            Thresholds t = new Thresholds(decline, answer, decline, answer, ratio);
+                            int top1 = 0, declined = 0, wrong = 0, topics = 0, nones = 0, answered = 0;
+                            for (int i = 0; i < scored.size(); i++) {
+                                Question q = scored.get(i);
+                                if (q.lang() != lang) continue;
+                                List<Retriever.Match> ranking = blended.get(i);
+                                Decision.Kind kind = fixed.get(i) != null ? fixed.get(i).kind() : t.decide(lang, ranking);
+                                String first = fixed.get(i) != null && !fixed.get(i).matches().isEmpty() ? fixed.get(i).matches().get(0).id()
+                                        : ranking.stream().filter(m -> !m.offTopic()).map(Retriever.Match::id).findFirst().orElse("-");
+                                boolean hit = q.expected().contains(first);
+                                if (q.isNone()) {
+                                    nones++;
+                                    if (kind == Decision.Kind.DECLINE) declined++;
+                                    if (kind == Decision.Kind.ANSWER) wrong++;
+                                } else {
+                                    topics++;
+                                    if (kind != Decision.Kind.DECLINE && hit) top1++;
+                                    if (kind == Decision.Kind.ANSWER && !hit) wrong++;
+                                    if (kind == Decision.Kind.ANSWER) answered++;
+                                }
+                            }
+                            // the targets are constraints: decline at least 90% of off-topic questions and keep
+                            // confident-but-wrong at most 2%; within them, most top-1 hits, then most direct answers
+                            boolean withinTargets = declined >= 0.9 * nones && wrong <= 0.02 * (topics + nones);
+                            double score = (withinTargets ? 0 : -10) + 1.0 * top1 / Math.max(1, topics)
+                                    + 0.2 * declined / Math.max(1, nones) - 1.0 * wrong / Math.max(1, topics + nones)
+                                    + 0.01 * answered / Math.max(1, topics);
+                            if (score > bestScore + 1e-9) {
+                                bestScore = score;
+                                int o = lang == Lang.KO ? 0 : 2;
+                                chosen[o] = decline;
+                                chosen[o + 1] = answer;
+                                lineOf[o / 2] = (String.format(Locale.ROOT, "%s: decline %.0f, answer %.0f (top-1 %.1f%%, NONE declined %.1f%%,"
+                                                + " confident-but-wrong %d, answered %d of %d)%n", lang.code(), decline, answer,
+                                        100.0 * top1 / Math.max(1, topics), 100.0 * declined / Math.max(1, nones), wrong, answered, topics));
                             }
                         }
-                        // the targets are constraints: decline at least 90% of off-topic questions and keep
-                        // confident-but-wrong at most 3%; within them, most top-1 hits, then most direct answers
-                        boolean withinTargets = declined >= 0.9 * nones && wrong <= 0.03 * (topics + nones);
-                        double score = (withinTargets ? 0 : -10) + 1.0 * top1 / Math.max(1, topics)
-                                + 0.2 * declined / Math.max(1, nones) - 1.0 * wrong / Math.max(1, topics + nones)
-                                + 0.01 * answered / Math.max(1, topics);
-                        if (score > bestScore + 1e-9) {
-                            bestScore = score;
-                            line = String.format(Locale.ROOT, "%s: decline %.0f, answer %.0f, runner-up ratio %.2f"
-                                            + " (on thresholded questions: top-1 %.1f%%, NONE declined %.1f%%, confident-but-wrong %d, answered %d of %d)%n",
-                                    lang.code(), decline, answer, ratio, 100.0 * top1 / Math.max(1, topics),
-                                    100.0 * declined / Math.max(1, nones), wrong, answered, topics);
-                        }
                     }
+                    total += bestScore;
+                }
+                if (total > bestTotalForWeight + 1e-9) {
+                    bestTotalForWeight = total;
+                    bestForWeight = lineOf[0] + lineOf[1];
+                }
+                if (total > bestTotal + 1e-9) {
+                    bestTotal = total;
+                    Thresholds t = new Thresholds(chosen[0], chosen[1], chosen[2], chosen[3], ratio);
+                    best = new Tuned(w, t, String.format(Locale.ROOT, "classifier weight %.1f, runner-up ratio %.2f%n", w, ratio)
+                            + lineOf[0] + lineOf[1]);
                 }
             }
-            out.append(line);
+            perWeight.append(String.format(Locale.ROOT, "  weight %.1f:%n", w)).append(bestForWeight.replaceAll("(?m)^", "    "));
         }
-        return out.toString();
+        return new Tuned(best.classifierWeight(), best.thresholds(), perWeight + best.summary());
     }
 
     record Report(List<Outcome> outcomes) {
@@ -201,6 +228,7 @@ final class KbEvaluation {
                         nanos.length, nanos.length / total, nanos[nanos.length / 2] / 1e6,
                         nanos[(int) Math.min(nanos.length - 1, Math.round(nanos.length * 0.95))] / 1e6, nanos[nanos.length - 1] / 1e6));
             }
+            s.append(confusion());
             if (withMisses) {
                 s.append("misses:\n");
                 for (Outcome o : outcomes) {
@@ -209,6 +237,31 @@ final class KbEvaluation {
                             o.decision().kindCode(), String.join(",", o.question().expected()), o.first() + top3(o), o.question().text()));
                 }
             }
+            return s.toString();
+        }
+
+        /** For each expected topic with misses: what it was taken for, and how often. */
+        String confusion() {
+            Map<String, Map<String, Integer>> takenFor = new java.util.TreeMap<>();
+            for (Outcome o : outcomes) {
+                if (o.right()) continue;
+                String got = switch (o.decision().kind()) {
+                    case DECLINE -> "(declined)";
+                    case MENU -> "(menu)";
+                    default -> o.first();
+                };
+                String expected = String.join(",", new java.util.TreeSet<>(o.question().expected()));
+                takenFor.computeIfAbsent(expected, k -> new java.util.TreeMap<>()).merge(got, 1, Integer::sum);
+            }
+            if (takenFor.isEmpty()) return "";
+            StringBuilder s = new StringBuilder("confusion (expected <- taken for, count):\n");
+            takenFor.forEach((expected, got) -> {
+                int total = got.values().stream().mapToInt(Integer::intValue).sum();
+                s.append(String.format(Locale.ROOT, "  %-28s %2d <- ", expected, total));
+                s.append(got.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                        .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse(""));
+                s.append('\n');
+            });
             return s.toString();
         }
 

@@ -58,7 +58,13 @@ final class VaultMessageStore implements MessageStore {
     private static Outgoing outgoing(OutboxItem item) {
         OutboundMessage.Attachment file = item.file() == null ? null
                 : new OutboundMessage.Attachment(item.file().name(), item.file().mediaType(), item.file().data());
-        return new Outgoing(item.id(), new OutboundMessage(item.recipient(), item.text(), file), item.attempts());
+        return new Outgoing(item.id(), new OutboundMessage(item.recipient(), item.text(), file), item.attempts(),
+                item.attempted());
+    }
+
+    @Override
+    public void attempting(long outboxId) {
+        vault.outbox().attempting(outboxId);
     }
 
     @Override

@@ -7,9 +7,14 @@ import org.dari.transport.SendException;
 import org.dari.transport.Transport;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.dari.transport.OutboundMessage;
@@ -19,14 +24,38 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Sends what waits in the outbox. A reply leaves the outbox only once the server
- * accepted it; a failure that may pass is retried later with backoff (the store
- * schedules it); a recipient who cannot be reached is dropped. Before the first
- * reply to someone, turns on disappearing messages in their chat.
+ * Sends what waits in the outbox, with a guarantee that depends on who receives it:
+ * <ul>
+ * <li>A person gets each message <b>at most once</b>. The attempt is recorded durably before the
+ * send; an unclear outcome (read timeout, connection reset after the request was written, a crash
+ * between the send and its record) counts as sent and is not resent. Only outcomes that certainly
+ * did not send (connection refused, rate limit or captcha, a 5xx, an untrusted identity) are retried.</li>
+ * <li>A caseworker gets each message (a referral, recognisable by its code) <b>at least once</b>:
+ * unclear outcomes are retried, so a duplicate can happen and is harmless.</li>
+ * </ul>
+ * Sends to different recipients run concurrently on a bounded pool, one at a time per recipient,
+ * so one slow send delays nobody else and a person's replies keep their order. A store that fails
+ * to record an outcome loses nothing: the outcome is kept in memory and recorded again with backoff.
+ * Before the first reply to someone, turns on disappearing messages in their chat.
  */
 public final class Delivery implements AutoCloseable {
     private static final SafeLog LOG = SafeLog.of(Delivery.class);
-    private static final int BATCH = 50;
+    /** Sends in flight at once, across recipients. */
+    public static final int DEFAULT_SENDERS = 8;
+    private static final int BATCH = 200;
+    private static final long STORE_RETRY_MIN_MS = 100;
+    private static final long STORE_RETRY_MAX_MS = 30_000;
+
+    /** What a recipient is promised. */
+    public enum Guarantee {
+        /** People: never the same message twice; an unclear send counts as sent. */
+        AT_MOST_ONCE,
+        /** Caseworkers: every referral arrives; an unclear send is repeated. */
+        AT_LEAST_ONCE
+    }
+
+    /** An outcome known here but not yet recorded in the store, because the store failed. */
+    private enum Unrecorded { SENT, NOT_SENT }
 
     private final MessageStore store;
     private final Transport transport;
@@ -36,9 +65,17 @@ public final class Delivery implements AutoCloseable {
     private final UnaryOperator<String> personKey;
     private final String identityChangedNotice;
     /** People who erased everything: once their confirmation is out, the Signal side forgets them too. Memory only. */
-    private final Set<String> forgetAfterDelivery = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> forgetAfterDelivery = ConcurrentHashMap.newKeySet();
     private final int disappearingSeconds;
     private final Cache<String, Boolean> timerSet;
+    private final ExecutorService senders;
+    private final int maxInFlight;
+    /** Person keys with a send in flight: one at a time per recipient keeps their order. */
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Outbox ids whose outcome the store failed to record. Ids only, no content. */
+    private final Map<Long, Unrecorded> unrecorded = new ConcurrentHashMap<>();
+    private final AtomicInteger storeFailures = new AtomicInteger();
+    private volatile long storeRetryAtNanos = System.nanoTime();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
     private final Thread thread;
@@ -48,6 +85,13 @@ public final class Delivery implements AutoCloseable {
     public Delivery(MessageStore store, Transport transport, Duration disappearingTimer,
                     Function<String, Optional<String>> caseworkerSafetyNumber, UnaryOperator<String> personKey,
                     String identityChangedNotice) {
+        this(store, transport, disappearingTimer, caseworkerSafetyNumber, personKey, identityChangedNotice, DEFAULT_SENDERS);
+    }
+
+    public Delivery(MessageStore store, Transport transport, Duration disappearingTimer,
+                    Function<String, Optional<String>> caseworkerSafetyNumber, UnaryOperator<String> personKey,
+                    String identityChangedNotice, int senders) {
+        if (senders < 1) throw new IllegalArgumentException("senders must be at least 1");
         this.store = store;
         this.transport = transport;
         this.personKey = personKey;
@@ -55,6 +99,13 @@ public final class Delivery implements AutoCloseable {
         this.caseworkerSafetyNumber = caseworkerSafetyNumber;
         this.disappearingSeconds = (int) disappearingTimer.toSeconds();
         this.timerSet = Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(12)).maximumSize(100_000).build();
+        this.maxInFlight = senders;
+        AtomicInteger n = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(senders, r -> {
+            Thread t = new Thread(r, "dari-send-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.thread = new Thread(this::loop, "dari-delivery");
         this.thread.setDaemon(true);
     }
@@ -73,18 +124,30 @@ public final class Delivery implements AutoCloseable {
         }
     }
 
+    /** The promise made to this recipient. */
+    public Guarantee guaranteeFor(String recipient) {
+        return caseworkerSafetyNumber.apply(recipient).isPresent() ? Guarantee.AT_LEAST_ONCE : Guarantee.AT_MOST_ONCE;
+    }
+
     private void loop() {
         while (running) {
-            int sent = 0;
-            try {
-                sent = deliverDue();
-            } catch (RuntimeException e) {
-                LOG.error("delivery.failed", "error", SafeLog.kind(e));
+            int started = 0;
+            long waitNanos = TimeUnit.SECONDS.toNanos(1);
+            long untilStore = storeRetryAtNanos - System.nanoTime();
+            if (untilStore > 0) {
+                waitNanos = untilStore;
+            } else {
+                try {
+                    started = dispatchDue();
+                } catch (RuntimeException e) {
+                    storeFailed(e);
+                    continue;
+                }
             }
-            if (sent > 0) continue;
+            if (started > 0) continue;
             lock.lock();
             try {
-                if (!woken && running) wakeUp.await(1, TimeUnit.SECONDS);
+                if (!woken && running) wakeUp.awaitNanos(waitNanos);
                 woken = false;
             } catch (InterruptedException e) {
                 return;
@@ -94,48 +157,156 @@ public final class Delivery implements AutoCloseable {
         }
     }
 
-    /** One pass over what is due; returns how many went out. */
-    int deliverDue() {
+    /** Hands what is due to the senders, at most one per recipient and {@code senders} in all; returns how many. */
+    private int dispatchDue() {
+        if (busy.size() >= maxInFlight) return 0;
+        // a recipient in flight when the list is read may be listed with a row her send is about to erase
+        Set<String> inFlightBefore = Set.copyOf(busy);
         List<MessageStore.Outgoing> due = store.due(BATCH);
-        Set<String> heldBack = new HashSet<>();
-        int sent = 0;
+        int started = 0;
         for (MessageStore.Outgoing item : due) {
-            String recipient = item.message().recipient();
-            if (heldBack.contains(recipient)) {
-                // keep this person's replies in order behind the one that failed
-                store.retryLater(item.id());
-                continue;
-            }
-            Optional<String> verified = caseworkerSafetyNumber.apply(recipient);
+            if (busy.size() >= maxInFlight) break;
+            String key = personKey.apply(item.message().recipient());
+            if (inFlightBefore.contains(key) || !busy.add(key)) continue;
+            started++;
             try {
-                if (verified.isPresent() && !transport.identityMatches(recipient, verified.get())) {
-                    // a changed key may be a seized or re-registered phone: hold, never trust it ourselves
-                    LOG.warn("delivery.caseworker_identity_changed_held", "attempts", item.attempts());
-                    store.retryLater(item.id());
-                    heldBack.add(recipient);
-                    continue;
-                }
-                if (verified.isEmpty()) ensureTimer(recipient);
-                transport.send(item.message());
-                store.delivered(item.id());
-                sent++;
-                if (forgetAfterDelivery.remove(recipient)) forgetOnSignal(recipient);
-            } catch (SendException e) {
-                LOG.warn("delivery.send_failed", "kind", e.kind(), "attempts", item.attempts());
-                if (e.kind() == SendException.Kind.UNTRUSTED_IDENTITY && verified.isEmpty()) {
-                    identityChanged(recipient, item.id());
-                    heldBack.add(recipient);
-                    continue;
-                }
-                if (e.retryable()) {
-                    store.retryLater(item.id());
-                    heldBack.add(recipient);
+                senders.execute(() -> {
+                    try {
+                        deliver(item);
+                    } catch (RuntimeException e) {
+                        LOG.error("delivery.failed", "error", SafeLog.kind(e));
+                    } finally {
+                        busy.remove(key);
+                        wake();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                busy.remove(key);
+                return started - 1;
+            }
+        }
+        return started;
+    }
+
+    /** Sends one message and records the outcome; true if it went out now. */
+    private boolean deliver(MessageStore.Outgoing item) {
+        long id = item.id();
+        String recipient = item.message().recipient();
+        Optional<String> verified = caseworkerSafetyNumber.apply(recipient);
+        Guarantee guarantee = verified.isPresent() ? Guarantee.AT_LEAST_ONCE : Guarantee.AT_MOST_ONCE;
+        Unrecorded known = unrecorded.get(id);
+        if (known == Unrecorded.SENT) {
+            recordSent(id, recipient);
+            return false;
+        }
+        if (known == null && item.attempted() && guarantee == Guarantee.AT_MOST_ONCE) {
+            // a send began and its outcome was never recorded (a crash): it may have reached her
+            LOG.warn("delivery.unclear_after_restart_counted_sent", "attempts", item.attempts());
+            recordSent(id, recipient);
+            return false;
+        }
+        try {
+            if (verified.isPresent() && !transport.identityMatches(recipient, verified.get())) {
+                // a changed key may be a seized or re-registered phone: hold, never trust it ourselves
+                LOG.warn("delivery.caseworker_identity_changed_held", "attempts", item.attempts());
+                recordNotSent(id);
+                return false;
+            }
+            if (verified.isEmpty()) ensureTimer(recipient);
+        } catch (SendException e) {
+            LOG.warn("delivery.before_send_failed", "kind", e.kind(), "attempts", item.attempts());
+            recordNotSent(id);
+            return false;
+        }
+        try {
+            store.attempting(id);
+        } catch (RuntimeException e) {
+            storeFailed(e); // nothing sent; it stays due
+            return false;
+        }
+        unrecorded.remove(id);
+        try {
+            transport.send(item.message());
+        } catch (SendException e) {
+            sendFailed(item, guarantee, e);
+            return false;
+        }
+        recordSent(id, recipient);
+        return true;
+    }
+
+    private void sendFailed(MessageStore.Outgoing item, Guarantee guarantee, SendException e) {
+        LOG.warn("delivery.send_failed", "kind", e.kind(), "attempts", item.attempts(), "guarantee", guarantee);
+        String recipient = item.message().recipient();
+        switch (e.kind()) {
+            case UNCERTAIN -> {
+                if (guarantee == Guarantee.AT_MOST_ONCE) {
+                    LOG.warn("delivery.unclear_counted_sent");
+                    recordSent(item.id(), recipient);
                 } else {
+                    recordNotSent(item.id());
+                }
+            }
+            case UNTRUSTED_IDENTITY -> {
+                if (guarantee == Guarantee.AT_MOST_ONCE) {
+                    try {
+                        identityChanged(recipient, item.id());
+                    } catch (RuntimeException storeError) {
+                        unrecorded.put(item.id(), Unrecorded.NOT_SENT);
+                        storeFailed(storeError);
+                    }
+                } else {
+                    recordNotSent(item.id());
+                }
+            }
+            case RETRY_LATER -> recordNotSent(item.id());
+            case UNREGISTERED, REJECTED -> {
+                try {
                     store.dropUndeliverable(item.id());
+                    unrecorded.remove(item.id());
+                } catch (RuntimeException storeError) {
+                    unrecorded.put(item.id(), Unrecorded.NOT_SENT);
+                    storeFailed(storeError);
                 }
             }
         }
-        return sent;
+    }
+
+    private void recordSent(long id, String recipient) {
+        try {
+            store.delivered(id);
+        } catch (RuntimeException e) {
+            unrecorded.put(id, Unrecorded.SENT);
+            storeFailed(e);
+            return;
+        }
+        unrecorded.remove(id);
+        storeSucceeded();
+        if (forgetAfterDelivery.remove(recipient)) forgetOnSignal(recipient);
+    }
+
+    private void recordNotSent(long id) {
+        try {
+            store.retryLater(id);
+        } catch (RuntimeException e) {
+            // if this stays unrecorded through a crash, the row says "attempted": a person is then not resent
+            unrecorded.put(id, Unrecorded.NOT_SENT);
+            storeFailed(e);
+            return;
+        }
+        unrecorded.remove(id);
+        storeSucceeded();
+    }
+
+    private void storeFailed(RuntimeException e) {
+        int failures = storeFailures.incrementAndGet();
+        long wait = Math.min(STORE_RETRY_MAX_MS, STORE_RETRY_MIN_MS << Math.min(failures - 1, 20));
+        storeRetryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
+        LOG.error("delivery.store_failed", "error", SafeLog.kind(e), "failures", failures);
+    }
+
+    private void storeSucceeded() {
+        storeFailures.set(0);
     }
 
     /**
@@ -149,6 +320,27 @@ public final class Delivery implements AutoCloseable {
         store.enqueue(new OutboundMessage(recipient, identityChangedNotice),
                 ("identity-changed:" + failedId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         LOG.info("delivery.identity_changed_queue_dropped", "messages", dropped);
+    }
+
+    /** Whether the Signal side can be made to forget a person (signal-cli's own daemon). */
+    public boolean canForget() {
+        return transport.canForget();
+    }
+
+    /** Her session went idle: the Signal side forgets her too, where it can (as /forget does). */
+    public void forgetIdle(String recipient) {
+        if (!transport.canForget() || !running) return;
+        try {
+            senders.execute(() -> forgetOnSignal(recipient));
+            LOG.info("delivery.idle_forget_queued");
+        } catch (RejectedExecutionException e) {
+            LOG.warn("delivery.idle_forget_skipped");
+        }
+    }
+
+    /** Drops what the transport remembers in memory of her messages (its duplicate filter). */
+    public void forgetReceived(String sender) {
+        transport.forgetReceived(sender);
     }
 
     /** After her erase confirmation is delivered, asks the Signal side to forget her as well. */
@@ -194,8 +386,10 @@ public final class Delivery implements AutoCloseable {
     public void close() {
         running = false;
         wake();
+        senders.shutdown();
         try {
-            thread.join(5_000);
+            if (thread.isAlive()) thread.join(5_000);
+            senders.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -30,6 +30,12 @@ public interface MessageStore {
     /** Replies due for sending now, oldest first. */
     List<Outgoing> due(int limit);
 
+    /**
+     * Records durably, before the send, that this reply is about to be sent; after a crash it
+     * comes back from {@link #due} as {@linkplain Outgoing#attempted() attempted}.
+     */
+    void attempting(long outboxId);
+
     void delivered(long outboxId);
 
     void retryLater(long outboxId);
@@ -45,6 +51,10 @@ public interface MessageStore {
     record Pending(long journalId, InboundMessage message) {
     }
 
-    record Outgoing(long id, OutboundMessage message, int attempts) {
+    /** {@code attempted}: a send began and its outcome was never recorded, so it may have gone out. */
+    record Outgoing(long id, OutboundMessage message, int attempts, boolean attempted) {
+        public Outgoing(long id, OutboundMessage message, int attempts) {
+            this(id, message, attempts, false);
+        }
     }
 }

@@ -10,6 +10,8 @@ import org.dari.transport.OutboundMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -17,10 +19,19 @@ import java.util.function.UnaryOperator;
  * transport → journal → dispatcher → conversation → outbox → delivery.
  * A message is journaled before it is taken as received and leaves the journal
  * only in the same step that queues its answer, so a crash anywhere in between
- * ends with the answer sent once after restart.
+ * ends with the answer queued once after restart (how often it is then sent is
+ * {@link Delivery}'s guarantee).
  */
-public final class Pipeline implements InboundSink {
+public final class Pipeline implements InboundSink, AutoCloseable {
     private static final SafeLog LOG = SafeLog.of(Pipeline.class);
+    private static final long COMPLETE_RETRY_MIN_MS = 100;
+    private static final long COMPLETE_RETRY_MAX_MS = 60_000;
+
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dari-complete-retry");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final MessageStore store;
     private final Dispatcher dispatcher;
@@ -97,6 +108,7 @@ public final class Pipeline implements InboundSink {
     }
 
     private void process(long journalId, InboundMessage message, String key, long acceptedNanos) {
+        if (delivery.canForget()) sessions.remember(key, message.sender());
         Session session = sessions.get(key);
         Reply reply;
         try {
@@ -108,14 +120,56 @@ public final class Pipeline implements InboundSink {
         if (reply.eraseSender()) {
             sessions.forget(key);
             limiter.forget(key);
+            delivery.forgetReceived(message.sender());
         }
-        store.complete(journalId, message, reply);
-        listener.answered(message, acceptedNanos);
-        if (reply.eraseSender()) {
-            delivery.forgetAfterDelivery(message.sender());
+        complete(new Completion(journalId, message, key, reply, acceptedNanos), 0);
+    }
+
+    /** A handled message whose reply still has to be recorded. */
+    private record Completion(long journalId, InboundMessage message, String key, Reply reply, long acceptedNanos) {
+        @Override
+        public String toString() {
+            return "Completion[redacted]";
+        }
+    }
+
+    /**
+     * Records the reply. If the store fails (busy, disk error), the journal entry stays, so nothing
+     * is lost even across a restart, and the same reply is recorded again after a backoff, in this
+     * person's order; other people's messages go on meanwhile.
+     */
+    private void complete(Completion done, int failures) {
+        try {
+            store.complete(done.journalId(), done.message(), done.reply());
+        } catch (RuntimeException e) {
+            long waitMs = Math.min(COMPLETE_RETRY_MAX_MS, COMPLETE_RETRY_MIN_MS << Math.min(failures, 20));
+            LOG.error("pipeline.complete_failed", "error", SafeLog.kind(e), "failures", failures + 1, "retry_ms", waitMs);
+            retries.schedule(() -> resubmit(done, failures + 1), waitMs, TimeUnit.MILLISECONDS);
+            return;
+        }
+        listener.answered(done.message(), done.acceptedNanos());
+        if (done.reply().eraseSender()) {
+            delivery.forgetAfterDelivery(done.message().sender());
             LOG.info("pipeline.person_erased");
         }
         delivery.wake();
+    }
+
+    private void resubmit(Completion done, int failures) {
+        try {
+            dispatcher.submit(done.key(), () -> complete(done, failures));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // dispatcher closed or full: the journal entry stays and is answered after restart
+            LOG.warn("pipeline.complete_retry_dropped", "error", SafeLog.kind(e));
+        }
+    }
+
+    /** Stops retrying completions; what is left stays in the journal for the next start. */
+    @Override
+    public void close() {
+        retries.shutdownNow();
     }
 
     /** Waits until everything accepted has been answered and handed to the transport. */

@@ -40,8 +40,19 @@ public final class Session {
     private String sourcesTitle;
     private List<String> sources = List.of();
 
+    /** Her Signal id, kept only when the Signal side can forget her at idle expiry; never longer than this session. */
+    private volatile String signalId;
+
     public Session(Lang lang) {
         this.lang = lang;
+    }
+
+    String signalId() {
+        return signalId;
+    }
+
+    void signalId(String id) {
+        this.signalId = id;
     }
 
     public Lang lang() {

@@ -42,6 +42,9 @@ public final class Answerer {
                 return new Decision(Decision.Kind.ANSWER, lang, routed, Decision.Reason.PRIORITY);
             }
         }
+        if (!ranked.isEmpty() && ranked.get(0).id().equals(Retriever.MENU_ID)) {
+            return new Decision(Decision.Kind.MENU, lang, List.of(), Decision.Reason.GREETING);
+        }
         if (outOfScope.matches(q)) {
             return new Decision(Decision.Kind.DECLINE, lang, top, Decision.Reason.OUT_OF_SCOPE);
         }

@@ -48,6 +48,10 @@ public final class KnowledgeService implements AutoCloseable {
             return i18n.resolve("off-topic.yaml");
         }
 
+        public Path phrasings() {
+            return seeds.resolve(Phrasings.FOLDER);
+        }
+
         public Path priorityRoutes() {
             return i18n.resolve("priority-routes.yaml");
         }
@@ -112,15 +116,25 @@ public final class KnowledgeService implements AutoCloseable {
     private Snapshot build(long fingerprint) {
         SeedLoader.Result result = new SeedLoader(clock).load(paths.seeds());
         if (!result.valid()) throw new InvalidKnowledgeException(result.errors());
+        KnowledgeBase kb = result.knowledgeBase();
+        Phrasings phrasings = Phrasings.load(paths.phrasings());
+        List<ValidationIssue> phrasingErrors = phrasings.validate(kb.entries().stream().map(Entry::id)
+                .collect(java.util.stream.Collectors.toSet())).stream()
+                .filter(i -> i.severity() == ValidationIssue.Severity.ERROR).toList();
+        if (!phrasingErrors.isEmpty()) throw new InvalidKnowledgeException(phrasingErrors);
         try {
-            KnowledgeBase kb = result.knowledgeBase();
             Map<Lang, Synonyms> synonyms = new EnumMap<>(Lang.class);
             for (Lang lang : Lang.values()) {
                 Path f = paths.synonyms(lang);
                 synonyms.put(lang, Files.exists(f) ? Synonyms.load(f) : Synonyms.empty());
             }
+            Map<String, Map<Lang, List<String>>> offTopic = offTopic();
+            // the classifier trains on another core while the Korean dictionary loads
+            java.util.concurrent.CompletableFuture<Classifier> training = weights.classifier() > 0
+                    ? java.util.concurrent.CompletableFuture.supplyAsync(() -> new Classifier(trainingExamples(kb, offTopic, phrasings), synonyms))
+                    : java.util.concurrent.CompletableFuture.completedFuture(null);
             TextAnalyzers analyzers = new TextAnalyzers(TextAnalyzers.loadUserDictionary(paths.userDictionary()));
-            Retriever retriever = new Retriever(kb, offTopic(), analyzers, synonyms, weights);
+            Retriever retriever = new Retriever(kb, offTopic, training.join(), analyzers, synonyms, weights);
             Map<String, PhraseList> routes = priorityRoutes(kb);
             Answerer answerer = new Answerer(retriever, thresholds,
                     PhraseList.load(paths.menuPhrases()), PhraseList.load(paths.outOfScope()), routes);
@@ -129,6 +143,23 @@ public final class KnowledgeService implements AutoCloseable {
             throw new InvalidKnowledgeException(List.of(new ValidationIssue(ValidationIssue.Severity.ERROR,
                     paths.i18n().toString(), "", "word lists could not be loaded (" + e.getClass().getSimpleName() + ")")));
         }
+    }
+
+    /** Every way of asking the content holds, by the id it should reach. */
+    static Classifier.Examples trainingExamples(KnowledgeBase kb, Map<String, Map<Lang, List<String>>> offTopic, Phrasings phrasings) {
+        Classifier.Examples examples = new Classifier.Examples();
+        for (Lang lang : Lang.values()) {
+            for (Entry entry : kb.entries()) {
+                Entry.Text t = entry.text(lang);
+                if (t == null) continue;
+                examples.add(lang, entry.id(), t.title()).addAll(lang, entry.id(), t.examples()).addAll(lang, entry.id(), t.keywords())
+                        .addAll(lang, entry.id(), phrasings.of(entry.id(), lang));
+            }
+            offTopic.forEach((kind, byLang) -> examples.addAll(lang, Retriever.OFF_TOPIC_PREFIX + kind, byLang.getOrDefault(lang, List.of())));
+            examples.addAll(lang, Retriever.OFF_TOPIC_PREFIX + Phrasings.NONE, phrasings.of(Phrasings.NONE, lang));
+            examples.addAll(lang, Retriever.MENU_ID, phrasings.of(Phrasings.MENU, lang));
+        }
+        return examples;
     }
 
     private Map<String, Map<Lang, List<String>>> offTopic() throws IOException {
@@ -167,8 +198,9 @@ public final class KnowledgeService implements AutoCloseable {
     /** Changes when any seed or word-list file is added, removed, resized or touched. */
     private long fingerprint() {
         long fp = 17;
-        for (Path dir : List.of(paths.seeds(), paths.i18n())) {
-            try (Stream<Path> files = Files.list(dir)) {
+        for (Path dir : List.of(paths.seeds(), paths.i18n(), paths.phrasings())) {
+            if (!Files.isDirectory(dir)) continue;
+            try (Stream<Path> files = Files.walk(dir)) {
                 for (Path f : files.sorted().toList()) {
                     fp = fp * 31 + f.getFileName().toString().hashCode();
                     fp = fp * 31 + Files.size(f);

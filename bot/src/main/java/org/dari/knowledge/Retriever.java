@@ -43,21 +43,38 @@ public final class Retriever implements AutoCloseable {
 
     /** Tunable weights; defaults were set by measuring on the development questions. */
     public record Weights(double word, double gram, double synonymWord, double synonymGram,
-                          double example, double title, double keywords, double answer, double whole, double offTopic, double decay) {
+                          double example, double title, double keywords, double answer, double whole, double offTopic, double decay,
+                          double classifier) {
         public static Weights defaults() {
-            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 1.4, 0.8);
+            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 1.4, 0.8, 0.0);
         }
+
+        public Weights withClassifier(double weight) {
+            return new Weights(word, gram, synonymWord, synonymGram, example, title, keywords, answer, whole, offTopic, decay, weight);
+        }
+    }
+
+    /** Both rankings of one question, before they are blended. */
+    public record Ranking(List<Match> lucene, List<Match> classifier) {
     }
 
     public record Match(String id, double score) {
         /** A kind of question the knowledge base has no answer for (see i18n/off-topic.yaml). */
         public boolean offTopic() {
-            return id.startsWith(OFF_TOPIC_PREFIX);
+            return id.startsWith("~");
         }
     }
 
     public static final String OFF_TOPIC_PREFIX = "~off-topic/";
+    /** The classifier's class for greetings and openers (trained from the {@code _menu} phrasings). */
+    public static final String MENU_ID = "~menu";
+    /** A Lucene score of this size (per language) counts as much as a classifier probability of 1. */
+    static final double KO_LUCENE_SCALE = 40;
+    static final double EN_LUCENE_SCALE = 80;
+    /** How many of the classifier's best ids Lucene ranks (0: all); fewer documents to score. */
+    static final int SHORTLIST = 10;
 
+    private final Classifier classifier;
     private final TextAnalyzers analyzers;
     private final Map<Lang, Synonyms> synonyms;
     private final Weights weights;
@@ -77,6 +94,15 @@ public final class Retriever implements AutoCloseable {
      */
     public Retriever(KnowledgeBase kb, Map<String, Map<Lang, List<String>>> offTopic, TextAnalyzers analyzers,
                      Map<Lang, Synonyms> synonyms, Weights weights) {
+        this(kb, offTopic, null, analyzers, synonyms, weights);
+    }
+
+    /**
+     * @param classifier gives each entry a probability that is blended with the Lucene score; null for Lucene alone
+     */
+    public Retriever(KnowledgeBase kb, Map<String, Map<Lang, List<String>>> offTopic, Classifier classifier,
+                     TextAnalyzers analyzers, Map<Lang, Synonyms> synonyms, Weights weights) {
+        this.classifier = classifier;
         this.analyzers = analyzers;
         this.synonyms = Map.copyOf(synonyms);
         this.weights = weights;
@@ -131,8 +157,39 @@ public final class Retriever implements AutoCloseable {
         writer.addDocument(doc);
     }
 
-    /** Entries ranked for a question, best first. */
+    /** Entries ranked for a question, best first: the Lucene ranking blended with the classifier's. */
     public List<Match> search(String question, Lang lang) {
+        return blend(rank(question, lang), lang, classifier == null ? 0 : weights.classifier());
+    }
+
+    /** The Lucene ranking and the classifier's probabilities, apart. */
+    public Ranking rank(String question, Lang lang) {
+        List<Match> probabilities = classifier == null ? List.of()
+                : classifier.classify(question.length() > MAX_QUESTION_CHARS ? question.substring(0, MAX_QUESTION_CHARS) : question, lang);
+        List<String> shortlist = probabilities.isEmpty() || SHORTLIST <= 0 ? List.of()
+                : probabilities.stream().limit(SHORTLIST).map(Match::id).toList();
+        return new Ranking(luceneSearch(question, lang, shortlist), probabilities);
+    }
+
+    /**
+     * One score per id: {@code 100 × ((1 − w) × lucene / scale + w × probability)}, where the scale
+     * brings each language's Lucene scores near the unit of a probability.
+     */
+    public static List<Match> blend(Ranking ranking, Lang lang, double classifierWeight) {
+        double scale = lang == Lang.KO ? KO_LUCENE_SCALE : EN_LUCENE_SCALE;
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (Match m : ranking.lucene()) scores.merge(m.id(), 100 * (1 - classifierWeight) * m.score() / scale, Double::sum);
+        if (classifierWeight > 0) {
+            for (Match m : ranking.classifier()) scores.merge(m.id(), 100 * classifierWeight * m.score(), Double::sum);
+        }
+        List<Match> out = new ArrayList<>(scores.size());
+        scores.forEach((id, s) -> out.add(new Match(id, s)));
+        out.sort(Comparator.comparingDouble(Match::score).reversed());
+        return out;
+    }
+
+    /** @param shortlist when not empty, only these ids are searched (the classifier's first cut) */
+    private List<Match> luceneSearch(String question, Lang lang, List<String> shortlist) {
         String q = normalize(question.length() > MAX_QUESTION_CHARS ? question.substring(0, MAX_QUESTION_CHARS) : question, lang);
         Synonyms syn = synonyms.getOrDefault(lang, Synonyms.empty());
         QueryBuilder builder = new QueryBuilder(analyzers.analyzer());
@@ -151,6 +208,10 @@ public final class Retriever implements AutoCloseable {
             if (!alternatives.isEmpty()) addClause(query, new DisjunctionMaxQuery(alternatives, 0.1f), weights.synonymWord());
         }
         query.add(new TermQuery(new Term("lang", lang.code())), BooleanClause.Occur.FILTER);
+        if (!shortlist.isEmpty()) {
+            query.add(new org.apache.lucene.search.TermInSetQuery("id",
+                    shortlist.stream().map(org.apache.lucene.util.BytesRef::new).toList()), BooleanClause.Occur.FILTER);
+        }
         Map<String, List<Double>> docScores = new LinkedHashMap<>();
         try {
             for (ScoreDoc hit : searcher.search(query.build(), TOP_DOCS).scoreDocs) {

@@ -59,6 +59,18 @@ public final class Synonyms {
         return out;
     }
 
+    /** The positions of the groups the question touches (a word of the group appears in it). */
+    public List<Integer> groupIds(String question) {
+        String q = normalizeKey(question);
+        String compact = q.replace(" ", "");
+        String words = " " + NOT_ASCII_WORD.matcher(q).replaceAll(" ") + " ";
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).stream().anyMatch(w -> matches(words, compact, w))) out.add(i);
+        }
+        return out;
+    }
+
     /** @param words the question with everything but ASCII letters, digits and spaces blanked, padded with spaces */
     private static boolean matches(String words, String compact, String word) {
         if (isAsciiWord(word)) {

@@ -14,7 +14,7 @@ package org.dari.knowledge;
  */
 public record Thresholds(double koDecline, double koAnswer, double enDecline, double enAnswer, double maxRunnerUpRatio) {
     public static Thresholds defaults() {
-        return new Thresholds(15, 40, 40, 80, 0.75);
+        return new Thresholds(37.5, 100, 50, 100, 0.75);
     }
 
     public Thresholds {

@@ -61,7 +61,7 @@ public final class Outbox {
             result.clear();
             List<Long> bad = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT o.id, o.person, o.idem_key, o.payload, o.attempts, o.created_at FROM outbox o"
+                    "SELECT o.id, o.person, o.idem_key, o.payload, o.attempts, o.created_at, o.sending FROM outbox o"
                             + " WHERE o.next_attempt_at <= ?"
                             + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.person = o.person AND p.id < o.id)"
                             + " ORDER BY o.created_at, o.id LIMIT ?")) {
@@ -73,7 +73,7 @@ public final class Outbox {
                         try {
                             Message m = open(keys, r.getBytes(2), r.getBytes(3), r.getBytes(4));
                             result.add(new OutboxItem(id, m.recipient(), m.text(), r.getInt(5),
-                                    Instant.ofEpochMilli(r.getLong(6)), m.file()));
+                                    Instant.ofEpochMilli(r.getLong(6)), m.file(), r.getInt(7) != 0));
                         } catch (VaultException e) {
                             bad.add(id);
                         }
@@ -88,6 +88,21 @@ public final class Outbox {
             vault.checkpoint();
         }
         return result;
+    }
+
+    /**
+     * Records, committed before the send begins, that this message is about to be sent. Until
+     * {@link #delivered} or {@link #retryLater} records the outcome, {@link #due} marks it
+     * {@linkplain OutboxItem#attempted() attempted}: after a crash it may have gone out.
+     * Returns false if the row is gone.
+     */
+    public boolean attempting(long id) {
+        return vault.write(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET sending = 1 WHERE id = ?")) {
+                s.setLong(1, id);
+                return s.executeUpdate() == 1;
+            }
+        });
     }
 
     /** The message was sent: its row is erased. Returns false if it was already gone. */
@@ -114,7 +129,10 @@ public final class Outbox {
         return erased;
     }
 
-    /** The send failed for now: try again after a backoff that doubles from 1 s up to 15 min, with jitter. */
+    /**
+     * The send failed for now (or, for a message that may be sent twice, its outcome is unclear): try
+     * again after a backoff that doubles from 1 s up to 15 min, with jitter. Clears {@link #attempting}.
+     */
     public boolean retryLater(long id) {
         long now = vault.now();
         double jitter = ThreadLocalRandom.current().nextDouble();
@@ -128,7 +146,7 @@ public final class Outbox {
                 }
             }
             try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?")) {
+                    "UPDATE outbox SET attempts = ?, next_attempt_at = ?, sending = 0 WHERE id = ?")) {
                 s.setInt(1, attempts);
                 s.setLong(2, now + backoff(attempts, jitter).toMillis());
                 s.setLong(3, id);

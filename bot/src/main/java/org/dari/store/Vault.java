@@ -68,7 +68,9 @@ public final class Vault implements AutoCloseable {
             "CREATE INDEX outbox_expiry ON outbox (expires_at)",
             "CREATE TABLE referral_link (id INTEGER PRIMARY KEY AUTOINCREMENT, code_index BLOB NOT NULL UNIQUE,"
                     + " meta BLOB NOT NULL, link BLOB NOT NULL, expires_at INTEGER NOT NULL, warned INTEGER NOT NULL DEFAULT 0)",
-            "CREATE INDEX referral_link_expiry ON referral_link (expires_at)");
+            "CREATE INDEX referral_link_expiry ON referral_link (expires_at)",
+            // 1 from just before a send until its outcome is known: after a crash, the send may have gone out
+            "ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0");
 
     /** Every table with a {@code person} column; {@link #forget} erases from all of them. Referral tables go here. */
     static final List<String> PERSON_TABLES = List.of(Journal.TABLE, Outbox.TABLE);
@@ -234,7 +236,11 @@ public final class Vault implements AutoCloseable {
         synchronized (this) {
             if (!queued.done) commitWaiting();
         }
-        if (queued.failure != null) throw queued.failure;
+        if (queued.failure != null) {
+            // the operator must see why messages wait (a lock held by another process, a full disk)
+            if (queued.failure instanceof VaultException v) LOG.error("vault.write_failed", "problem", v.problem());
+            throw queued.failure;
+        }
         return queued.result;
     }
 
@@ -628,6 +634,7 @@ public final class Vault implements AutoCloseable {
             case 11, 26 -> new VaultException(Problem.NOT_A_DATABASE,
                     "not an SQLite database (the file is damaged or something else): " + dbFile, e);
             case 5, 6 -> new VaultException(Problem.IN_USE, "the database is in use by another process: " + dbFile, e);
+            case 13 -> new VaultException(Problem.DISK_FULL, "the disk is full: " + dbFile, e);
             default -> new VaultException(Problem.STORAGE, "storage failure in " + dbFile, e);
         };
     }

@@ -23,6 +23,8 @@ public final class VaultException extends RuntimeException {
         KEY_FILE,
         /** the passphrase is missing or too short */
         PASSPHRASE,
+        /** the disk holding the database is full: writes fail until there is room again */
+        DISK_FULL,
         /** input/output or SQLite failure */
         STORAGE
     }

@@ -29,14 +29,27 @@ final class DuplicateFilter {
         return seen.asMap().putIfAbsent(key(sender, timestamp), Boolean.TRUE) == null;
     }
 
-    private Key key(String sender, long timestamp) {
+    /** Drops every entry of this sender (she asked to be forgotten); returns how many. */
+    int forget(String sender) {
+        Key person = key(sender, null);
+        int before = seen.asMap().size();
+        seen.asMap().keySet().removeIf(k -> k.personHigh() == person.personHigh() && k.personLow() == person.personLow());
+        return before - seen.asMap().size();
+    }
+
+    /** Salted hashes: of the sender alone (to find her entries) and of sender and timestamp. */
+    private Key key(String sender, Long timestamp) {
         MessageDigest sha = sha256();
+        sha.update(salt);
+        sha.update(sender.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer person = ByteBuffer.wrap(sha.digest());
+        if (timestamp == null) return new Key(person.getLong(), person.getLong(), 0, 0);
         sha.update(salt);
         sha.update(sender.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(ByteBuffer.allocate(Long.BYTES).putLong(timestamp).array());
-        ByteBuffer digest = ByteBuffer.wrap(sha.digest());
-        return new Key(digest.getLong(), digest.getLong());
+        ByteBuffer message = ByteBuffer.wrap(sha.digest());
+        return new Key(person.getLong(), person.getLong(), message.getLong(), message.getLong());
     }
 
     private static MessageDigest sha256() {
@@ -47,6 +60,6 @@ final class DuplicateFilter {
         }
     }
 
-    private record Key(long high, long low) {
+    private record Key(long personHigh, long personLow, long high, long low) {
     }
 }

@@ -93,6 +93,8 @@ final class EventStreamLoop implements ReceiverThread.Loop {
                     counters.malformed.incrementAndGet();
                     LOG.warn("signal.events.unknown_event");
                 }
+            } else if (event instanceof EventStreamSession.Oversized) {
+                pipeline.oversized(InboundPipeline.Source.EVENTS);
             } else if (event instanceof EventStreamSession.Opened) {
                 openedAt = System.nanoTime();
                 LOG.info("signal.events.open");

@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 final class EventStreamSession extends EventSourceListener {
 
-    sealed interface Event permits Opened, Received, Ended {
+    sealed interface Event permits Opened, Received, Oversized, Ended {
     }
 
     record Opened() implements Event {
@@ -26,8 +26,12 @@ final class EventStreamSession extends EventSourceListener {
     record Received(String type, String data) implements Event {
         @Override
         public String toString() {
-            return "Received[type=" + (type == null ? "none" : "set") + ", chars=" + data.length() + "]";
+            return "Received[type=" + (type == null ? "none" : "set") + ", redacted]";
         }
+    }
+
+    /** An event over {@link InboundPipeline#MAX_EVENT_CHARS}: its data is not kept. */
+    record Oversized() implements Event {
     }
 
     /** The stream is over: the HTTP status and error kind of a failure, or 0 and null if it simply ended. */
@@ -52,7 +56,7 @@ final class EventStreamSession extends EventSourceListener {
 
     @Override
     public void onEvent(EventSource eventSource, String id, String type, String data) {
-        put(new Received(type, data));
+        put(data != null && data.length() > InboundPipeline.MAX_EVENT_CHARS ? new Oversized() : new Received(type, data));
     }
 
     @Override

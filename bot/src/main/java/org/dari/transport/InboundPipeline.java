@@ -13,6 +13,13 @@ import java.time.Duration;
  */
 final class InboundPipeline {
     private static final SafeLog LOG = SafeLog.of(InboundPipeline.class);
+    /** One event (a websocket frame, a server-sent event, one poll item): far above any real message. */
+    static final int MAX_EVENT_CHARS = 256 * 1024;
+    /** One poll answer. */
+    static final long MAX_POLL_BYTES = 8L * 1024 * 1024;
+
+    /** Where an oversized input came from, for the log. */
+    enum Source { POLL, WEBSOCKET, EVENTS }
 
     /** Deletes one attachment on the server; best effort. */
     @FunctionalInterface
@@ -51,8 +58,19 @@ final class InboundPipeline {
         for (String object : split.objects()) acceptJson(object);
     }
 
+    /** An input over its size limit: dropped, counted and logged, never parsed. */
+    void oversized(Source source) {
+        counters.received.incrementAndGet();
+        counters.malformed.incrementAndGet();
+        LOG.warn("signal.receive.oversized_dropped", "source", source);
+    }
+
     /** One event as JSON text (a websocket frame or one array element). */
     void acceptJson(String json) {
+        if (json.length() > MAX_EVENT_CHARS) {
+            oversized(Source.POLL);
+            return;
+        }
         JsonNode event;
         try {
             event = mapper.readTree(json);
@@ -108,7 +126,7 @@ final class InboundPipeline {
             try {
                 sink.accept(message);
                 counters.delivered.incrementAndGet();
-                LOG.debug("signal.receive.delivered", "chars", message.text().length(), "attachments", message.hadAttachments());
+                LOG.debug("signal.receive.delivered", "attachments", message.hadAttachments());
                 return;
             } catch (Throwable e) {
                 if (fatal(e)) throw (Error) e;

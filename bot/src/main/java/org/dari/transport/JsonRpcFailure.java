@@ -32,15 +32,18 @@ final class JsonRpcFailure {
         switch (code) {
             case UNTRUSTED_KEY_ERROR:
                 return SendException.Kind.UNTRUSTED_IDENTITY;
-            case RATE_LIMIT_ERROR, CAPTCHA_REJECTED_ERROR, IO_ERROR:
+            case RATE_LIMIT_ERROR, CAPTCHA_REJECTED_ERROR:
                 return SendException.Kind.RETRY_LATER;
+            case IO_ERROR:
+                // a network failure while sending: part of it may have reached Signal
+                return SendException.Kind.UNCERTAIN;
             default:
                 break;
         }
         SendException.Kind byText = byText(error.path("message").asText(""));
         if (byText != null) return byText;
-        // An unexpected failure inside signal-cli (often a network error while sending): keep the message and try later.
-        if (code == INTERNAL_ERROR) return SendException.Kind.RETRY_LATER;
+        // An unexpected failure inside signal-cli (often a network error while sending): it may have gone out.
+        if (code == INTERNAL_ERROR) return SendException.Kind.UNCERTAIN;
         return SendException.Kind.REJECTED;
     }
 
@@ -53,8 +56,10 @@ final class JsonRpcFailure {
             return switch (type.toUpperCase(Locale.ROOT)) {
                 case "IDENTITY_FAILURE" -> SendException.Kind.UNTRUSTED_IDENTITY;
                 case "UNREGISTERED_FAILURE" -> SendException.Kind.UNREGISTERED;
-                // RATE_LIMIT_FAILURE (also a captcha challenge), NETWORK_FAILURE, INVALID_PRE_KEY_FAILURE, anything new.
-                default -> SendException.Kind.RETRY_LATER;
+                // refused before sending (a captcha challenge is a RATE_LIMIT_FAILURE too)
+                case "RATE_LIMIT_FAILURE", "PROOF_REQUIRED_FAILURE" -> SendException.Kind.RETRY_LATER;
+                // NETWORK_FAILURE, INVALID_PRE_KEY_FAILURE, anything new: it may have gone out
+                default -> SendException.Kind.UNCERTAIN;
             };
         }
         return null;

@@ -8,6 +8,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okhttp3.WebSocket;
+import okio.BufferedSource;
 import org.dari.log.SafeLog;
 import org.dari.transport.SignalConfig.ReceiveMode;
 
@@ -132,14 +133,24 @@ final class ReceiveLoop implements ReceiverThread.Loop {
             if (call == null) return;
             int status;
             String body = null;
+            boolean oversized = false;
             try (Response response = call.execute()) {
                 status = response.code();
-                if (status == 200 && response.body() != null) body = response.body().string();
+                if (status == 200 && response.body() != null) {
+                    BufferedSource source = response.body().source();
+                    // read no more than the cap (plus one byte to tell): a huge answer never fills the heap
+                    oversized = source.request(InboundPipeline.MAX_POLL_BYTES + 1);
+                    if (!oversized) body = source.readUtf8();
+                }
             } catch (IOException e) {
                 if (stop.stopped()) return;
                 counters.reconnects.incrementAndGet();
                 LOG.warn("signal.poll.failed", "error", SafeLog.kind(e), "retries", backoff.failures());
                 if (!stop.pause(backoff.next())) return;
+                continue;
+            }
+            if (oversized) {
+                pipeline.oversized(InboundPipeline.Source.POLL);
                 continue;
             }
             if (body != null) {
@@ -191,6 +202,8 @@ final class ReceiveLoop implements ReceiverThread.Loop {
             } else if (event instanceof WebSocketSession.Opened) {
                 openedAt = System.nanoTime();
                 LOG.info("signal.websocket.open");
+            } else if (event instanceof WebSocketSession.Oversized) {
+                pipeline.oversized(InboundPipeline.Source.WEBSOCKET);
             } else if (event instanceof WebSocketSession.BinaryFrame) {
                 counters.received.incrementAndGet();
                 counters.malformed.incrementAndGet();

@@ -6,8 +6,16 @@ package org.dari.transport;
  */
 public final class SendException extends Exception {
     public enum Kind {
-        /** Rate limit, captcha, server or network trouble: keep the message and retry later. */
+        /**
+         * Certainly not sent (connection refused before the request was written, rate limit, captcha,
+         * a 5xx from the server): keep the message and retry later.
+         */
         RETRY_LATER,
+        /**
+         * May have been sent: the request was written but no clear answer came back (read timeout,
+         * connection reset, a network failure inside signal-cli). Never retried for a person.
+         */
+        UNCERTAIN,
         /** The recipient's safety number changed; needs a trust decision before retrying. */
         UNTRUSTED_IDENTITY,
         /** The recipient is no longer on Signal. */

@@ -93,8 +93,10 @@ final class SendResponseClassifier {
         return switch (reason.trim().toUpperCase(Locale.ROOT)) {
             case "IDENTITY_FAILURE" -> SendException.Kind.UNTRUSTED_IDENTITY;
             case "UNREGISTERED_FAILURE" -> SendException.Kind.UNREGISTERED;
-            // RATE_LIMIT_FAILURE, PROOF_REQUIRED_FAILURE, NETWORK_FAILURE and anything new: keep the message, try later.
-            default -> SendException.Kind.RETRY_LATER;
+            // certainly refused before sending: keep the message, try later
+            case "RATE_LIMIT_FAILURE", "PROOF_REQUIRED_FAILURE" -> SendException.Kind.RETRY_LATER;
+            // NETWORK_FAILURE and anything new: it may have gone out
+            default -> SendException.Kind.UNCERTAIN;
         };
     }
 }

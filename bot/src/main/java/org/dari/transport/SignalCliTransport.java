@@ -62,16 +62,17 @@ public final class SignalCliTransport implements Transport {
     private final StopSignal stop = new StopSignal();
     private final AtomicLong ids = new AtomicLong();
     private final ReceiverThread receiver;
+    /** One filter for the transport's life, so that forgetting a person reaches it. */
+    private final DuplicateFilter duplicates = new DuplicateFilter(DUPLICATE_WINDOW, DUPLICATE_CAPACITY);
 
     public SignalCliTransport(SignalCliConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.http = new OkHttpClient.Builder()
+        this.http = RequestWritten.tracking(new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
                 .writeTimeout(config.readTimeout())
                 .followRedirects(false)
-                .followSslRedirects(false)
-                .build();
+                .followSslRedirects(false));
         this.mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
         this.receiver = new ReceiverThread("dari-signal-cli-receive", stop, http, counters);
     }
@@ -82,7 +83,7 @@ public final class SignalCliTransport implements Transport {
         // With --ignore-attachments signal-cli downloads no attachment, and it offers no call to delete one.
         InboundPipeline.AttachmentRemover nothingToDelete = id -> { };
         receiver.start(() -> new EventStreamLoop(config, http, new InboundPipeline(mapper, new EnvelopeParser(),
-                new DuplicateFilter(DUPLICATE_WINDOW, DUPLICATE_CAPACITY), nothingToDelete, sink, counters, stop,
+                duplicates, nothingToDelete, sink, counters, stop,
                 config.minBackoff(), config.maxBackoff()), counters, stop));
     }
 
@@ -207,6 +208,11 @@ public final class SignalCliTransport implements Transport {
     }
 
     @Override
+    public void forgetReceived(String sender) {
+        if (sender != null) duplicates.forget(sender);
+    }
+
+    @Override
     public void close() {
         receiver.close();
     }
@@ -246,15 +252,18 @@ public final class SignalCliTransport implements Transport {
             throw new IllegalStateException("could not encode request");
         }
         Method what = Method.of(method);
-        Request http = new Request.Builder().url(config.rpcUrl()).post(body(bytes, oneShot)).build();
+        RequestWritten written = new RequestWritten();
+        Request http = written.tag(new Request.Builder().url(config.rpcUrl()).post(body(bytes, oneShot))).build();
         int status;
         String body;
         try (Response response = this.http.newCall(http).execute()) {
             status = response.code();
             body = response.peekBody(MAX_ANSWER_BYTES).string();
         } catch (IOException e) {
-            LOG.warn("signal.rpc.failed", "method", what, "error", SafeLog.kind(e));
-            throw new SendException(SendException.Kind.RETRY_LATER, "rpc failed: network or daemon unreachable");
+            // a send whose request went out may have been sent; anything else is simply tried again
+            SendException.Kind kind = oneShot ? written.failureKind() : SendException.Kind.RETRY_LATER;
+            LOG.warn("signal.rpc.failed", "method", what, "error", SafeLog.kind(e), "kind", kind);
+            throw new SendException(kind, "rpc failed: network or daemon unreachable");
         }
         if (status != 200) {
             // 415 wrong content type, 421 Host not allowed, 404/405 wrong address: our mistake or the operator's.
@@ -275,6 +284,7 @@ public final class SignalCliTransport implements Transport {
         JsonNode error = answer.get("error");
         if (error != null && error.isObject()) {
             SendException.Kind kind = JsonRpcFailure.kind(error);
+            if (!oneShot && kind == SendException.Kind.UNCERTAIN) kind = SendException.Kind.RETRY_LATER;
             LOG.warn("signal.rpc.error", "method", what, "code", error.path("code").asInt(0), "kind", kind);
             throw new SendException(kind, "rpc error " + error.path("code").asInt(0));
         }

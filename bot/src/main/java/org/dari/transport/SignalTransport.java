@@ -38,16 +38,17 @@ public final class SignalTransport implements Transport {
     private final SignalCounters counters = new SignalCounters();
     private final StopSignal stop = new StopSignal();
     private final ReceiverThread receiver;
+    /** One filter for the transport's life, so that forgetting a person reaches it. */
+    private final DuplicateFilter duplicates = new DuplicateFilter(DUPLICATE_WINDOW, DUPLICATE_CAPACITY);
 
     public SignalTransport(SignalConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.http = new OkHttpClient.Builder()
+        this.http = RequestWritten.tracking(new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
                 .writeTimeout(config.readTimeout())
                 .followRedirects(false)
-                .followSslRedirects(false)
-                .build();
+                .followSslRedirects(false));
         this.mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
         this.endpoints = new SignalEndpoints(config);
         this.classifier = new SendResponseClassifier(mapper);
@@ -58,7 +59,7 @@ public final class SignalTransport implements Transport {
     public void start(InboundSink sink) {
         Objects.requireNonNull(sink, "sink");
         receiver.start(() -> new ReceiveLoop(config, http, endpoints, mapper, new InboundPipeline(mapper, new EnvelopeParser(),
-                new DuplicateFilter(DUPLICATE_WINDOW, DUPLICATE_CAPACITY), this::deleteAttachment, sink, counters, stop,
+                duplicates, this::deleteAttachment, sink, counters, stop,
                 config.minBackoff(), config.maxBackoff()), counters, stop));
     }
 
@@ -72,8 +73,9 @@ public final class SignalTransport implements Transport {
         body.put("text_mode", "normal");
         message.file().ifPresent(f -> body.putArray("base64_attachments").add("data:" + f.mediaType() + ";filename="
                 + f.fileName() + ";base64," + java.util.Base64.getEncoder().encodeToString(f.data())));
-        Request request = new Request.Builder().url(endpoints.send()).post(oneShot(body)).build();
-        Answer answer = call(request, "send");
+        RequestWritten written = new RequestWritten();
+        Request request = written.tag(new Request.Builder().url(endpoints.send()).post(oneShot(body))).build();
+        Answer answer = call(request, "send", written);
         SendResponseClassifier.Verdict verdict = classifier.classifySend(answer.status(), answer.body());
         if (verdict.unparsed()) {
             counters.unparsedSendResponses.incrementAndGet();
@@ -83,7 +85,7 @@ public final class SignalTransport implements Transport {
             LOG.warn("signal.send.refused", "status", answer.status(), "kind", verdict.failure());
             throw new SendException(verdict.failure(), "send refused, http " + answer.status());
         }
-        LOG.debug("signal.send.ok", "chars", message.text().length());
+        LOG.debug("signal.send.ok");
     }
 
     @Override
@@ -165,6 +167,11 @@ public final class SignalTransport implements Transport {
     }
 
     @Override
+    public void forgetReceived(String sender) {
+        if (sender != null) duplicates.forget(sender);
+    }
+
+    @Override
     public void close() {
         receiver.close();
     }
@@ -198,11 +205,20 @@ public final class SignalTransport implements Transport {
 
     /** Status and (bounded) body text of one call; network trouble becomes RETRY_LATER. */
     private Answer call(Request request, String what) throws SendException {
+        return call(request, what, null);
+    }
+
+    /**
+     * With {@code written} (a send): an I/O error after the request began to go out is UNCERTAIN,
+     * since the server may have sent it; before that (connection refused) it is RETRY_LATER.
+     */
+    private Answer call(Request request, String what, RequestWritten written) throws SendException {
         try (Response response = http.newCall(request).execute()) {
             return new Answer(response.code(), response.peekBody(MAX_ANSWER_BYTES).string());
         } catch (IOException e) {
-            LOG.warn("signal." + what + ".failed", "error", SafeLog.kind(e));
-            throw new SendException(SendException.Kind.RETRY_LATER, what + " failed: network or server unreachable");
+            SendException.Kind kind = written == null ? SendException.Kind.RETRY_LATER : written.failureKind();
+            LOG.warn("signal." + what + ".failed", "error", SafeLog.kind(e), "kind", kind);
+            throw new SendException(kind, what + " failed: network or server unreachable");
         }
     }
 

@@ -39,6 +39,13 @@ public interface Transport extends AutoCloseable {
     default void forget(String recipient) throws SendException {
     }
 
+    /**
+     * Drops whatever the transport remembers in memory about this sender's messages (the duplicate
+     * filter), after she asked to be forgotten.
+     */
+    default void forgetReceived(String sender) {
+    }
+
     /** Whether {@link #forget} really makes the Signal side erase the person (the privacy words depend on it). */
     default boolean canForget() {
         return false;

@@ -15,7 +15,7 @@ import java.time.Duration;
  */
 final class WebSocketSession extends WebSocketListener {
 
-    sealed interface Event permits Opened, Frame, BinaryFrame, Ended {
+    sealed interface Event permits Opened, Frame, BinaryFrame, Oversized, Ended {
     }
 
     record Opened() implements Event {
@@ -24,11 +24,15 @@ final class WebSocketSession extends WebSocketListener {
     record Frame(String text) implements Event {
         @Override
         public String toString() {
-            return "Frame[chars=" + text.length() + "]";
+            return "Frame[redacted]";
         }
     }
 
     record BinaryFrame() implements Event {
+    }
+
+    /** A frame over {@link InboundPipeline#MAX_EVENT_CHARS}: its text is not kept. */
+    record Oversized() implements Event {
     }
 
     /** The connection is over: a close code, or the HTTP status / error kind of a failure. */
@@ -53,7 +57,7 @@ final class WebSocketSession extends WebSocketListener {
 
     @Override
     public void onMessage(WebSocket webSocket, String text) {
-        put(new Frame(text));
+        put(text.length() > InboundPipeline.MAX_EVENT_CHARS ? new Oversized() : new Frame(text));
     }
 
     @Override

@@ -32,7 +32,7 @@ class AnswerQualityTest {
             assertTrue(all.top3() >= 0.97 * all.topics(), "top-3 below 97%\n" + table);
             assertTrue(all.noneDeclined() >= 0.90 * all.nones(), "NONE declined below 90%\n" + table);
             if (all.menus() > 0) assertTrue(all.menuShown() >= 0.95 * all.menus(), "MENU below 95%\n" + table);
-            assertTrue(all.confidentWrong() <= 0.03 * (all.topics() + all.nones()), "confident-but-wrong above 3%\n" + table);
+            assertTrue(all.confidentWrong() <= 0.02 * (all.topics() + all.nones()), "confident-but-wrong above 2%\n" + table);
         }
     }
 }

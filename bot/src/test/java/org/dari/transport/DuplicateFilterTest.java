@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,17 @@ class DuplicateFilterTest {
         assertTrue(filter.firstTime("a", 2));
         assertTrue(filter.firstTime("b", 1));
         assertTrue(filter.firstTime("a1", 1), "sender and timestamp are separated in the key");
+    }
+
+    @Test
+    void forgettingASenderDropsHerEntriesAndNoOneElses() {
+        DuplicateFilter filter = new DuplicateFilter(java.time.Duration.ofHours(1), 100);
+        assertTrue(filter.firstTime("a", 1));
+        assertTrue(filter.firstTime("a", 2));
+        assertTrue(filter.firstTime("b", 1));
+        assertEquals(2, filter.forget("a"));
+        assertTrue(filter.firstTime("a", 1), "nothing of hers is remembered");
+        assertFalse(filter.firstTime("b", 1), "the others' entries stay");
     }
 
     @Test

@@ -102,11 +102,31 @@ public final class FakeSignalServer implements AutoCloseable {
             return new SendReply(-1, "");
         }
 
+        /** Reads the request and never answers: the client's read timeout decides. */
+        public static SendReply noAnswer() {
+            return new SendReply(-2, "");
+        }
+
+        /** Answers 201 only after {@code delay}: longer than the client's read timeout, the send's outcome is unclear. */
+        public static SendReply slow(java.time.Duration delay) {
+            return new SendReply(-3 - (int) Math.min(Integer.MAX_VALUE - 3, delay.toMillis()), "");
+        }
+
+        /** normal mode, signal-cli 0.14.5 rate limit: 400 with its stdout and stderr joined. */
+        public static SendReply rateLimitedNormalMode(String recipient) {
+            return error(400, recipient + ": Rate limit failure for \"" + recipient + "\", retry after 3 seconds\n"
+                    + "Failed to send message due to rate limiting");
+        }
+
         /** normal mode captcha challenge: 400 with the telling text. */
         public static SendReply captcha(String number) {
             return error(400, "Failed to send message: CAPTCHA proof required for sending to \"" + number
                     + "\", available options \"RECAPTCHA\" with token \"0f7c8d2e\"");
         }
+    }
+
+    /** Events one receive call handed out (a poll answer or a websocket frame), at {@link System#nanoTime()} {@code atNanos}. */
+    public record Handout(long atNanos, List<String> events) {
     }
 
     /** A recorded {@code PUT /v1/identities/{number}/trust/{numberToTrust}}. */
@@ -121,10 +141,15 @@ public final class FakeSignalServer implements AutoCloseable {
     private final Deque<SendReply> nextSendReplies = new ArrayDeque<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<JsonNode> sends = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> deliveredSends = new CopyOnWriteArrayList<>();
+    private final List<Handout> handouts = new CopyOnWriteArrayList<>();
+    private final List<Long> pollArrivals = new CopyOnWriteArrayList<>();
     private final List<JsonNode> contactUpdates = new CopyOnWriteArrayList<>();
     private final List<String> contactAccounts = new CopyOnWriteArrayList<>();
     private final List<String> deletedAttachments = new CopyOnWriteArrayList<>();
     private final List<TrustRequest> trustRequests = new CopyOnWriteArrayList<>();
+    /** Sends to these recipients are recorded, then wait unanswered until released (a slow or hung Signal). */
+    private final java.util.Map<String, java.util.concurrent.CountDownLatch> held = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Mode mode;
     private volatile SendReply sendReply = null;
     private volatile String identitiesJson = "[]";
@@ -191,6 +216,8 @@ public final class FakeSignalServer implements AutoCloseable {
             sockets.clear();
             lock.notifyAll();
         }
+        held.values().forEach(java.util.concurrent.CountDownLatch::countDown);
+        held.clear();
         try {
             server.shutdown();
         } catch (IOException e) {
@@ -239,7 +266,10 @@ public final class FakeSignalServer implements AutoCloseable {
     /** Queues one event (an array element in normal mode, a frame in json-rpc mode); may be any text. */
     public void push(String event) {
         synchronized (lock) {
-            if (mode == Mode.JSON_RPC && !sockets.isEmpty() && sockets.get(sockets.size() - 1).send(event)) return;
+            if (mode == Mode.JSON_RPC && !sockets.isEmpty() && sockets.get(sockets.size() - 1).send(event)) {
+                handouts.add(new Handout(System.nanoTime(), List.of(event)));
+                return;
+            }
             pending.addLast(event);
             lock.notifyAll();
         }
@@ -305,10 +335,39 @@ public final class FakeSignalServer implements AutoCloseable {
     }
 
     /** Answers the next send this way, then goes back to the default. Queued in order. */
+    /** From now on, a send to this recipient is recorded and then left unanswered until {@link #release}. */
+    public void holdSendsTo(String recipient) {
+        held.putIfAbsent(recipient, new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /** Lets the held sends to this recipient be answered. */
+    public void release(String recipient) {
+        java.util.concurrent.CountDownLatch gate = held.remove(recipient);
+        if (gate != null) gate.countDown();
+    }
+
     public void replyToNextSend(SendReply reply) {
         synchronized (lock) {
             nextSendReplies.addLast(reply);
         }
+    }
+
+    /**
+     * Bodies of the sends that reached Signal: answered 2xx, or read in full and then left without an
+     * answer (a reset or a timeout after the request: the real server would have sent it).
+     */
+    public List<JsonNode> deliveredSends() {
+        return List.copyOf(deliveredSends);
+    }
+
+    /** What every receive call handed out, in order; an event here left the server for good. */
+    public List<Handout> handouts() {
+        return List.copyOf(handouts);
+    }
+
+    /** {@link System#nanoTime()} of every poll request's arrival, in order. */
+    public List<Long> pollArrivals() {
+        return List.copyOf(pollArrivals);
     }
 
     /** Bodies of every {@code POST /v2/send}, in order. */
@@ -406,6 +465,7 @@ public final class FakeSignalServer implements AutoCloseable {
                 return error(400, "Couldn't process request - timeout needs to be numeric!");
             }
             if (!BOT_NUMBER.equals(path.get(2))) return error(400, "User is not registered");
+            pollArrivals.add(System.nanoTime());
             String body = awaitPollBody(Math.min(timeoutSeconds * 1000, MAX_LONG_POLL_MILLIS));
             if (body == null) return error(503, "stopping");
             return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain; charset=utf-8").setBody(body);
@@ -427,6 +487,7 @@ public final class FakeSignalServer implements AutoCloseable {
                 polls++;
                 if (!pollBodies.isEmpty()) return pollBodies.pollFirst();
                 String body = "[" + String.join(",", pending) + "]";
+                if (!pending.isEmpty()) handouts.add(new Handout(System.nanoTime(), List.copyOf(pending)));
                 pending.clear();
                 return body;
             }
@@ -435,13 +496,34 @@ public final class FakeSignalServer implements AutoCloseable {
         private MockResponse send(RecordedRequest request) {
             JsonNode body = readBody(request);
             sends.add(body);
+            java.util.concurrent.CountDownLatch gate = held.get(body.path("recipients").path(0).asText(""));
+            if (gate != null) {
+                try {
+                    // MockWebServer serves each connection on its own thread: only this send waits
+                    gate.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             SendReply reply;
             synchronized (lock) {
                 reply = nextSendReplies.pollFirst();
             }
             if (reply == null) reply = sendReply;
             if (reply == null) reply = SendReply.legacy();
-            if (reply.status() < 0) return new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
+            if (reply.status() == -2) {
+                deliveredSends.add(body);
+                return new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE);
+            }
+            if (reply.status() < -2) {
+                deliveredSends.add(body);
+                return json(201, SendReply.legacy().body()).setHeadersDelay(-3 - reply.status(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            if (reply.status() < 0) {
+                deliveredSends.add(body);
+                return new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
+            }
+            if (reply.status() / 100 == 2) deliveredSends.add(body);
             return json(reply.status(), reply.body());
         }
 
@@ -494,7 +576,9 @@ public final class FakeSignalServer implements AutoCloseable {
                 }
                 sockets.add(webSocket);
                 webSocketOpens++;
-                while (!pending.isEmpty() && webSocket.send(pending.peekFirst())) pending.pollFirst();
+                while (!pending.isEmpty() && webSocket.send(pending.peekFirst())) {
+                    handouts.add(new Handout(System.nanoTime(), List.of(pending.pollFirst())));
+                }
                 lock.notifyAll();
             }
         }

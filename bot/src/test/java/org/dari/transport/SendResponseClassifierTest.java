@@ -29,7 +29,10 @@ class SendResponseClassifierTest {
         String single = "{\"timestamp\":\"1\",\"errors\":{\"recipients\":[{\"reason\":\"identity_failure\"}]}}";
         assertEquals(Kind.UNTRUSTED_IDENTITY, classifier.classifySend(201, single).failure());
         String unknown = "[{\"timestamp\":\"1\",\"errors\":{\"recipients\":[{\"reason\":\"SOMETHING_NEW\"}]}}]";
-        assertEquals(Kind.RETRY_LATER, classifier.classifySend(201, unknown).failure());
+        // an error we do not know may have happened after sending: never taken as certainly not sent
+        assertEquals(Kind.UNCERTAIN, classifier.classifySend(201, unknown).failure());
+        String rateLimited = "[{\"timestamp\":\"1\",\"errors\":{\"recipients\":[{\"reason\":\"RATE_LIMIT_FAILURE\"}]}}]";
+        assertEquals(Kind.RETRY_LATER, classifier.classifySend(201, rateLimited).failure());
     }
 
     @Test

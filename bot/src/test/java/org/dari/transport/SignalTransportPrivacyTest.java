@@ -41,6 +41,8 @@ class SignalTransportPrivacyTest {
                 && logs.contains("signal.receive.sink_failed") && logs.contains("signal.receive.delivered"),
                 "the capture saw the transport's log lines");
         surfaced.add(logs);
+        // a length tells which public answer or which message it was: no per-message length in any log line
+        assertFalse(logs.contains("chars="), "a log line carried a message length");
         for (String canary : List.of(CANARY_NUMBER, CANARY_NUMBER.substring(1), CANARY_UUID, CANARY_UUID.substring(0, 8),
                 CANARY_TEXT, "카나리아", "canary-secret", CANARY_ATTACHMENT, "canaryAttachment",
                 FakeSignalServer.BOT_NUMBER, FakeSignalServer.BOT_NUMBER.substring(1))) {

@@ -66,6 +66,26 @@ class SignalTransportReceiveTest {
         assertEquals(2, transport.stats().delivered());
     }
 
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void anOversizedPollAnswerOrFrameIsDroppedAndReceivingGoesOn(Mode mode) {
+        RecordingSink sink = startAuto(mode);
+        if (mode == Mode.NORMAL) {
+            // a valid message, but a poll answer over the cap: never read whole, never parsed
+            String huge = "x".repeat((int) InboundPipeline.MAX_POLL_BYTES);
+            fake.pushPollBody("[" + Envelopes.text(UUID_B, NUMBER_A, TS, huge) + "]");
+        } else {
+            fake.push(Envelopes.text(UUID_B, NUMBER_A, TS, "x".repeat(InboundPipeline.MAX_EVENT_CHARS + 1)));
+        }
+        fake.push(Envelopes.text(UUID_A, NUMBER_A, TS + 1, "hello"));
+
+        List<InboundMessage> got = sink.await(1, Await.DEFAULT);
+        assertEquals(UUID_A, got.get(0).sender(), "the oversized one was dropped, the next one came through");
+        Await.quietPeriod(Duration.ofMillis(200));
+        assertEquals(1, sink.messages().size());
+        assertEquals(1, transport.stats().malformed(), "the dropped input is counted");
+    }
+
     @Test
     void pollingFollowsTheContract() {
         RecordingSink sink = start(Mode.NORMAL, ReceiveMode.POLL, new RecordingSink());

@@ -71,7 +71,7 @@ class SignalTransportSendTest {
                 Arguments.of("UNREGISTERED_FAILURE", Kind.UNREGISTERED),
                 Arguments.of("RATE_LIMIT_FAILURE", Kind.RETRY_LATER),
                 Arguments.of("PROOF_REQUIRED_FAILURE", Kind.RETRY_LATER),
-                Arguments.of("NETWORK_FAILURE", Kind.RETRY_LATER));
+                Arguments.of("NETWORK_FAILURE", Kind.UNCERTAIN));
     }
 
     @ParameterizedTest
@@ -117,6 +117,19 @@ class SignalTransportSendTest {
     }
 
     @Test
+    void aReadTimeoutAfterTheRequestWentOutIsUncertainNotRetryLater() {
+        SignalConfig quick = SignalTransportReceiveTest.config(fake, ReceiveMode.AUTO);
+        quick = new SignalConfig(quick.baseUrl(), quick.account(), quick.receiveMode(), quick.pollTimeoutSeconds(),
+                quick.minBackoff(), quick.maxBackoff(), quick.connectTimeout(), java.time.Duration.ofMillis(300));
+        fake.replyToNextSend(SendReply.noAnswer());
+        try (SignalTransport impatient = new SignalTransport(quick)) {
+            SendException e = assertThrows(SendException.class, () -> impatient.send(new OutboundMessage(UUID_A, "hi")));
+            assertEquals(Kind.UNCERTAIN, e.kind(), "the server had the request: it may have sent it");
+            assertEquals(1, fake.sends().size());
+        }
+    }
+
+    @Test
     void aSendIsNeverRepeatedByTheHttpClientAfterTheConnectionBroke() throws Exception {
         // OkHttp silently retries a request whose pooled (already used) connection breaks; for a send
         // that could reach the person twice.
@@ -124,7 +137,8 @@ class SignalTransportSendTest {
         fake.replyToNextSend(SendReply.disconnectAfterRequest());
 
         SendException e = assertThrows(SendException.class, () -> transport.send(new OutboundMessage(UUID_A, "hi")));
-        assertEquals(Kind.RETRY_LATER, e.kind());
+        assertEquals(Kind.UNCERTAIN, e.kind(), "the request was written: it may have been sent");
+        assertFalse(e.retryable());
         assertEquals(2, fake.sends().size(), "the second request reached the server once and was not silently resent");
         assertEquals(1, fake.requests().stream().map(r -> r.getSequenceNumber()).filter(n -> n > 0).count(),
                 "second request went over the pooled connection");

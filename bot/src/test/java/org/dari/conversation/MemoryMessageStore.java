@@ -1,0 +1,124 @@
+package org.dari.conversation;
+
+import org.dari.transport.InboundMessage;
+import org.dari.transport.OutboundMessage;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link MessageStore} in memory, for pipeline tests, that can be told to fail: the next
+ * {@code n} calls of {@link #complete} throw, as SQLite does when busy or when the disk fails.
+ */
+final class MemoryMessageStore implements MessageStore {
+    private final Map<Long, InboundMessage> journal = new LinkedHashMap<>();
+    private final Map<Long, Row> outbox = new LinkedHashMap<>();
+    private final Set<String> idempotency = new HashSet<>();
+    private long nextId = 1;
+    final AtomicInteger completeFailuresLeft = new AtomicInteger();
+    final AtomicInteger completeFailures = new AtomicInteger();
+
+    private record Row(OutboundMessage message, int attempts, long dueAtMillis, boolean attempted) {
+    }
+
+    static final class StoreFailure extends RuntimeException {
+        StoreFailure() {
+            super("SQLITE_BUSY (simulated)", null, false, false);
+        }
+    }
+
+    @Override
+    public synchronized long accept(InboundMessage message) {
+        for (Map.Entry<Long, InboundMessage> e : journal.entrySet()) {
+            if (e.getValue().sender().equals(message.sender()) && e.getValue().timestamp() == message.timestamp()) return e.getKey();
+        }
+        long id = nextId++;
+        journal.put(id, message);
+        return id;
+    }
+
+    @Override
+    public synchronized void complete(long journalId, InboundMessage message, Reply reply) {
+        if (completeFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            completeFailures.incrementAndGet();
+            throw new StoreFailure();
+        }
+        if (journal.remove(journalId) == null) return;
+        List<String> texts = reply.texts();
+        for (int i = 0; i < texts.size(); i++) {
+            if (idempotency.add(message.sender() + "/" + message.timestamp() + "/" + i)) {
+                outbox.put(nextId++, new Row(new OutboundMessage(message.sender(), texts.get(i)), 0, 0, false));
+            }
+        }
+        for (OutboundMessage m : reply.relayed()) outbox.put(nextId++, new Row(m, 0, 0, false));
+    }
+
+    @Override
+    public synchronized List<Pending> pending() {
+        List<Pending> result = new ArrayList<>();
+        journal.forEach((id, m) -> result.add(new Pending(id, m)));
+        return result;
+    }
+
+    @Override
+    public synchronized void enqueue(OutboundMessage message, byte[] idempotencyKey) {
+        if (idempotency.add(new String(idempotencyKey, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+            outbox.put(nextId++, new Row(message, 0, 0, false));
+        }
+    }
+
+    @Override
+    public synchronized List<Outgoing> due(int limit) {
+        long now = System.currentTimeMillis();
+        Set<String> heads = new HashSet<>();
+        List<Outgoing> result = new ArrayList<>();
+        for (Map.Entry<Long, Row> e : outbox.entrySet()) {
+            if (!heads.add(e.getValue().message().recipient())) continue;
+            Row r = e.getValue();
+            if (r.dueAtMillis() <= now && result.size() < limit) result.add(new Outgoing(e.getKey(), r.message(), r.attempts(), r.attempted()));
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized void attempting(long outboxId) {
+        outbox.computeIfPresent(outboxId, (id, r) -> new Row(r.message(), r.attempts(), r.dueAtMillis(), true));
+    }
+
+    @Override
+    public synchronized void delivered(long outboxId) {
+        outbox.remove(outboxId);
+    }
+
+    @Override
+    public synchronized void retryLater(long outboxId) {
+        outbox.computeIfPresent(outboxId, (id, r) -> new Row(r.message(), r.attempts() + 1,
+                System.currentTimeMillis() + 100, false));
+    }
+
+    @Override
+    public synchronized void dropUndeliverable(long outboxId) {
+        outbox.remove(outboxId);
+    }
+
+    @Override
+    public synchronized int dropQueuedFor(String recipient) {
+        int before = outbox.size();
+        outbox.values().removeIf(r -> r.message().recipient().equals(recipient));
+        return before - outbox.size();
+    }
+
+    @Override
+    public synchronized int purgeExpired() {
+        return 0;
+    }
+
+    synchronized int queued() {
+        return outbox.size();
+    }
+}
