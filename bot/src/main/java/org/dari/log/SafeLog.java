@@ -13,7 +13,11 @@ import java.util.regex.Pattern;
  * logged: only their class name, since their messages may hold user data.
  */
 public final class SafeLog {
-    private static final Pattern EVENT = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
+    /**
+     * Dot-separated lower-case words: no hyphens and at most one digit in a row, so that neither a
+     * UUID, a phone number nor a code can pass as an event or key name.
+     */
+    private static final Pattern EVENT = Pattern.compile("(?=.{1,64}$)[a-z][a-z_]*[0-9]?(\\.[a-z][a-z_]*[0-9]?)*");
 
     private final Logger logger;
 

@@ -33,7 +33,8 @@ public final class KeyRing implements AutoCloseable {
             byte[] indexKey = hkdf(ikm, null, (purpose.label() + "/index").getBytes(StandardCharsets.UTF_8), 32);
             subkeys.put(purpose, subkey);
             indexKeys.put(purpose, indexKey);
-            sealers.put(purpose, new Sealer(purpose, subkey, random));
+            // the pseudonym key only ever keys HMAC: no AES-GCM sealer is made from it
+            if (purpose != KeyPurpose.PSEUDONYM) sealers.put(purpose, new Sealer(purpose, subkey, random));
             indexes.put(purpose, new KeyedHash(indexKey));
         }
         pseudonyms = new Pseudonyms(subkeys.get(KeyPurpose.PSEUDONYM));
@@ -46,7 +47,9 @@ public final class KeyRing implements AutoCloseable {
 
     public Sealer sealer(KeyPurpose purpose) {
         requireOpen();
-        return sealers.get(purpose);
+        Sealer sealer = sealers.get(purpose);
+        if (sealer == null) throw new IllegalArgumentException("no sealer for " + purpose);
+        return sealer;
     }
 
     KeyedHash index(KeyPurpose purpose) {

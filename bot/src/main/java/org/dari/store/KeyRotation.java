@@ -14,7 +14,9 @@ import java.time.Clock;
  * (3) the old key file is overwritten with zeros, fsynced and deleted; (4) {@code <keyfile>.new} is
  * renamed to {@code <keyfile>}. Sealed files ({@link SealedFile}) are re-sealed to {@code <file>.new} in
  * step 1 and moved into place after step 4. A crash at any point leaves at most two keys, and
- * {@link #loadKey} keeps the one that passes the database's key check and destroys the other.
+ * {@link #loadKey} keeps the one that passes the database's key check and destroys the other. A
+ * failure that is not a crash (say the checkpoint after the re-seal hits a full disk) is settled the
+ * same way at once: whichever key opens the database is kept, never the other by default.
  */
 public final class KeyRotation {
     private static final SafeLog LOG = SafeLog.of(KeyRotation.class);
@@ -23,20 +25,66 @@ public final class KeyRotation {
     }
 
     public static void rotate(Path dataDir, Path keyFile) {
+        rotate(dataDir, keyFile, step -> { });
+    }
+
+    /** The points inside {@link #rotate} after which a test may inject a failure. */
+    enum Step { STAGED, SEALED_FILES_STAGED, RESEALED, OLD_KEY_DESTROYED, KEY_PROMOTED, SEALED_FILES_PROMOTED }
+
+    /** Called after each {@link Step}; a test throws from it to simulate a crash-free failure there. */
+    interface StepHook {
+        void after(Step step);
+    }
+
+    static void rotate(Path dataDir, Path keyFile, StepHook hook) {
         try (MasterKey current = loadKey(dataDir, keyFile); MasterKey next = MasterKey.generate()) {
             stage(keyFile, next);
             try {
+                hook.after(Step.STAGED);
                 stageSealedFiles(dataDir, current, next);
+                hook.after(Step.SEALED_FILES_STAGED);
                 reseal(dataDir, current, next);
+                hook.after(Step.RESEALED);
+                KeyFile.destroy(keyFile);
+                hook.after(Step.OLD_KEY_DESTROYED);
+                moveIntoPlace(keyFile);
+                hook.after(Step.KEY_PROMOTED);
+                SealedFile.ALL.forEach(f -> f.promote(dataDir));
+                hook.after(Step.SEALED_FILES_PROMOTED);
             } catch (RuntimeException e) {
-                SealedFile.ALL.forEach(f -> f.discardStaged(dataDir));
-                KeyFile.destroy(staged(keyFile));
+                settleAfterFailure(dataDir, keyFile, next, e);
                 throw e;
             }
-            promote(keyFile);
-            SealedFile.ALL.forEach(f -> f.promote(dataDir));
         }
         LOG.info("keys.rotated");
+    }
+
+    /**
+     * A step failed: the re-seal may or may not have committed (a failed checkpoint after the commit
+     * looks like any other failure). Keep whichever key opens the database; if that cannot be told
+     * now (the database does not open at all), keep both files and let {@link #loadKey} decide at
+     * the next start. Never destroys the only key that opens the data.
+     */
+    private static void settleAfterFailure(Path dataDir, Path keyFile, MasterKey next, RuntimeException failure) {
+        try {
+            boolean staged = Files.exists(staged(keyFile));
+            boolean nextOpens = !Vault.exists(dataDir) || opens(dataDir, next);
+            if (nextOpens) {
+                if (staged) {
+                    if (Files.exists(keyFile)) KeyFile.destroy(keyFile);
+                    moveIntoPlace(keyFile);
+                }
+                SealedFile.ALL.forEach(f -> f.promote(dataDir));
+                LOG.warn("keys.rotation.failed.new_key_kept");
+            } else if (staged && Files.exists(keyFile)) {
+                SealedFile.ALL.forEach(f -> f.discardStaged(dataDir));
+                KeyFile.destroy(staged(keyFile));
+                LOG.warn("keys.rotation.failed.old_key_kept");
+            }
+        } catch (RuntimeException undecided) {
+            failure.addSuppressed(undecided);
+            LOG.warn("keys.rotation.failed.undecided");
+        }
     }
 
     /**
@@ -45,6 +93,7 @@ public final class KeyRotation {
      * directly when opening a vault.
      */
     public static MasterKey loadKey(Path dataDir, Path keyFile) {
+        requireSafeDataDir(dataDir);
         Path staged = staged(keyFile);
         KeyFile.destroy(SecureFiles.sibling(keyFile, ".tmp"));
         KeyFile.destroy(SecureFiles.sibling(staged, ".tmp"));
@@ -67,6 +116,20 @@ public final class KeyRotation {
                     "the key file of an existing database is missing: " + keyFile);
         }
         return KeyFile.loadOrCreate(keyFile);
+    }
+
+    /**
+     * Refuses a data folder or database that is a symbolic link, belongs to another user or is
+     * writable by group or others: someone who pre-created it (say {@code /tmp/dari-demo}) could
+     * otherwise read or swap what the bot keeps there.
+     */
+    static void requireSafeDataDir(Path dataDir) {
+        try {
+            SecureFiles.requireSafe(dataDir, SecureFiles.Kind.DATA_FOLDER);
+            SecureFiles.requireSafe(dataDir.resolve(Vault.DATABASE_FILE), SecureFiles.Kind.DATABASE);
+        } catch (java.io.IOException refused) {
+            throw new VaultException(VaultException.Problem.KEY_FILE, "refused: " + refused.getMessage());
+        }
     }
 
     static Path staged(Path keyFile) {
@@ -99,6 +162,10 @@ public final class KeyRotation {
     /** Steps 3 and 4: destroy the old key, move the new one into its place. */
     static void promote(Path keyFile) {
         KeyFile.destroy(keyFile);
+        moveIntoPlace(keyFile);
+    }
+
+    private static void moveIntoPlace(Path keyFile) {
         try {
             SecureFiles.moveAtomically(staged(keyFile), keyFile);
         } catch (java.io.IOException e) {

@@ -14,8 +14,13 @@ import java.util.Arrays;
  * The master key derived from an operator's passphrase, so that no key lies on the disk.
  *
  * <p>Argon2id, version 0x13 (RFC 9106), with {@link #MEMORY_KIB} = 65536 KiB (64 MiB) of memory,
- * {@link #ITERATIONS} = 3 passes and {@link #PARALLELISM} = 1 lane: the second recommended option of
- * RFC 9106 section 4, about a second per guess on one core. The 16-byte random salt is not secret;
+ * {@link #ITERATIONS} = 3 passes and {@link #PARALLELISM} = 1 lane. RFC 9106 section 4's second
+ * recommended option is the same memory and passes with p = 4; we deviate on purpose and keep p = 1:
+ * the lanes do not change an attacker's cost per guess (64 MiB held for the same 3 × 65536 block
+ * computations whatever p is), they only let a defender with 4 free cores finish sooner, and Bouncy
+ * Castle's generator computes lanes one after another on one thread, on a server whose 2 cores are
+ * shared. Changing p would also change every derived key, so existing databases would need a
+ * migration. A derivation takes about a second. The 16-byte random salt is not secret;
  * it lives in {@link #SALT_FILE} next to the database so that precomputed guesses are useless.
  * Changing any parameter, the salt or the passphrase yields a different key, which no longer opens
  * the database.
@@ -45,12 +50,49 @@ public final class PassphraseKey {
         }
     }
 
+    /**
+     * Derives the key from the passphrase in {@code file} (UTF-8, one trailing line break ignored).
+     * The file is refused like a key file if it is a symbolic link, not the bot's, or not mode 0600
+     * (a file in {@code /run}, in memory, is the intended place). Every copy is wiped after use.
+     */
+    public static MasterKey fromFile(Path file, Path dataDir) {
+        try {
+            SecureFiles.requireSafe(file, SecureFiles.Kind.KEY_FILE);
+            try (java.io.InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return fromStream(in, dataDir);
+            }
+        } catch (IOException e) {
+            throw new VaultException(Problem.PASSPHRASE, "the passphrase file is refused or unreadable: " + e.getMessage());
+        }
+    }
+
+    /** Derives the key from the first line of {@code in} (for example standard input), wiping every copy. */
+    public static MasterKey fromStream(java.io.InputStream in, Path dataDir) throws IOException {
+        byte[] raw = in.readNBytes(4096);
+        int end = 0;
+        while (end < raw.length && raw[end] != '\n' && raw[end] != '\r') end++;
+        java.nio.CharBuffer chars = null;
+        char[] passphrase = new char[0];
+        try {
+            chars = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(raw, 0, end));
+            passphrase = new char[chars.remaining()];
+            chars.get(passphrase);
+            return fromPassphrase(passphrase, dataDir);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+            if (chars != null) Arrays.fill(chars.array(), '\0');
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
     /** Derives the key with the salt of {@code dataDir}, creating the salt on first use. */
     public static MasterKey fromPassphrase(char[] passphrase, Path dataDir) {
         if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
             throw new VaultException(Problem.PASSPHRASE,
                     "the passphrase is too short (at least " + MIN_PASSPHRASE_LENGTH + " characters)");
         }
+        KeyRotation.requireSafeDataDir(dataDir);
         return derive(passphrase, loadOrCreateSalt(dataDir.resolve(SALT_FILE)));
     }
 

@@ -2,6 +2,8 @@ package org.dari.store;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,6 +167,35 @@ class KeyRotationTest {
         assertArrayEquals(dbBefore, Files.readAllBytes(data().resolve(Vault.DATABASE_FILE)));
         try (MasterKey key = KeyRotation.loadKey(data(), keyFile())) {
             assertDataReads(key);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyRotation.Step.class)
+    void aFailureAtAnyStepLeavesAKeyThatOpensTheDatabase(KeyRotation.Step failAt) throws Exception {
+        writeData();
+        byte[] secret = "signing key".getBytes(StandardCharsets.UTF_8);
+        try (MasterKey key = KeyRotation.loadKey(data(), keyFile()); KeyRing keys = new KeyRing(key)) {
+            SealedFile.BOT_SIGNING_KEY.write(data(), keys, secret);
+        }
+        RuntimeException injected = new IllegalStateException("injected: disk full");
+        RuntimeException thrown = assertThrows(RuntimeException.class,
+                () -> KeyRotation.rotate(data(), keyFile(), step -> {
+                    if (step == failAt) throw injected;
+                }));
+        assertEquals(injected, thrown);
+
+        try (MasterKey loaded = KeyRotation.loadKey(data(), keyFile())) {
+            assertDataReads(loaded);
+            try (KeyRing keys = new KeyRing(loaded)) {
+                assertArrayEquals(secret, SealedFile.BOT_SIGNING_KEY.read(data(), keys).orElseThrow());
+            }
+        }
+        assertFalse(Files.exists(KeyRotation.staged(keyFile())), "one key is left, not two");
+        // and the bot can still rotate afterwards
+        KeyRotation.rotate(data(), keyFile());
+        try (MasterKey loaded = KeyRotation.loadKey(data(), keyFile())) {
+            assertDataReads(loaded);
         }
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SealerTest {
     private static final byte[] PLAIN = "카나리아 canary-text-7731".getBytes(StandardCharsets.UTF_8);
@@ -29,7 +30,7 @@ class SealerTest {
     void roundTripsWithVersionNonceAndTag() {
         byte[] sealed = sealer.seal(PLAIN, "journal", PERSON);
         assertEquals(Sealer.VERSION, sealed[0]);
-        assertEquals(PLAIN.length + Sealer.OVERHEAD, sealed.length);
+        assertEquals(Sealer.bucket(PLAIN.length) + Sealer.OVERHEAD, sealed.length);
         assertArrayEquals(PLAIN, sealer.open(sealed, "journal", PERSON));
         assertFalse(TestSupport.contains(sealed, "canary".getBytes(StandardCharsets.UTF_8)));
     }
@@ -83,5 +84,26 @@ class SealerTest {
         assertEquals(VaultException.Problem.UNREADABLE_DATA, e.problem());
         assertEquals("stored data could not be decrypted: wrong key or damaged data", e.getMessage());
         if (e.getCause() != null) assertEquals(VaultException.Scrubbed.class, e.getCause().getClass());
+    }
+
+    @Test
+    void differentAnswersInOneBucketHaveCiphertextsOfEqualLength() {
+        try (MasterKey master = MasterKey.generate(); KeyRing keys = new KeyRing(master)) {
+            Sealer sealer = keys.sealer(KeyPurpose.OUTBOX);
+            byte[] shortAnswer = "난민은 박해를 피해 나라를 떠난 사람이에요.".getBytes(StandardCharsets.UTF_8);
+            byte[] longerAnswer = ("중국은 난민협약 가입국이지만 탈북민을 불법 월경자로 봅니다. 유엔난민기구에 연락할 수 있어요. "
+                    + "출처를 보내면 근거를 알려 드려요.").getBytes(StandardCharsets.UTF_8);
+            assertTrue(shortAnswer.length != longerAnswer.length && longerAnswer.length < 255, "control: lengths differ");
+            byte[] a = sealer.seal(shortAnswer, "outbox", new byte[] {1});
+            byte[] b = sealer.seal(longerAnswer, "outbox", new byte[] {1});
+            assertEquals(a.length, b.length);
+            assertArrayEquals(longerAnswer, sealer.open(b, "outbox", new byte[] {1}));
+            assertArrayEquals(shortAnswer, sealer.open(a, "outbox", new byte[] {1}));
+        }
+        assertEquals(256, Sealer.bucket(0));
+        assertEquals(512, Sealer.bucket(256));
+        assertEquals(4096, Sealer.bucket(4095));
+        assertEquals(8192, Sealer.bucket(4096));
+        assertEquals(16384, Sealer.bucket(8192));
     }
 }
