@@ -43,8 +43,16 @@ public record Config(
                          @JsonProperty("poll_timeout_seconds") Integer pollTimeoutSeconds) {
     }
 
+    /**
+     * @param passphraseFile a private file holding the passphrase, or "-" to read it from standard input
+     */
     public record Keys(@JsonProperty("key_file") String keyFile,
-                       @JsonProperty("passphrase_env") String passphraseEnv) {
+                       @JsonProperty("passphrase_env") String passphraseEnv,
+                       @JsonProperty("passphrase_file") String passphraseFile) {
+        /** Whether the master key comes from a passphrase (there is no key file then). */
+        public boolean fromPassphrase() {
+            return (passphraseEnv != null && !passphraseEnv.isBlank()) || (passphraseFile != null && !passphraseFile.isBlank());
+        }
     }
 
     public record Retention(@JsonProperty("session_idle_minutes") Integer sessionIdleMinutes,
@@ -149,24 +157,24 @@ public record Config(
         // a key file that lived in the old data directory moves with it
         String keyFile = k.keyFile().equals(Path.of(dataDir, "master.key").toString())
                 ? Path.of(dir, "master.key").toString() : k.keyFile();
-        return new Config(dir, signal, new Keys(keyFile, k.passphraseEnv()), retention, disappearingTimerHours,
+        return new Config(dir, signal, new Keys(keyFile, k.passphraseEnv(), k.passphraseFile()), retention, disappearingTimerHours,
                 dispatcher, rateLimit, knowledge, referral);
     }
 
     Config withEnvironment(Map<String, String> env) {
         Signal s = signal == null ? new Signal(null, null, null, null, null) : signal;
-        Keys k = keys == null ? new Keys(null, null) : keys;
+        Keys k = keys == null ? new Keys(null, null, null) : keys;
         return new Config(
                 env.getOrDefault("DARI_DATA_DIR", dataDir),
                 new Signal(env.getOrDefault("DARI_SIGNAL_TRANSPORT", s.transport()), env.getOrDefault("DARI_SIGNAL_URL", s.url()), env.getOrDefault("DARI_SIGNAL_NUMBER", s.number()),
                         env.getOrDefault("DARI_SIGNAL_RECEIVE_MODE", s.receiveMode()), s.pollTimeoutSeconds()),
-                new Keys(env.getOrDefault("DARI_KEY_FILE", k.keyFile()), k.passphraseEnv()),
+                new Keys(env.getOrDefault("DARI_KEY_FILE", k.keyFile()), k.passphraseEnv(), k.passphraseFile()),
                 retention, disappearingTimerHours, dispatcher, rateLimit, knowledge, referral);
     }
 
     Config withDefaults() {
         Signal s = signal == null ? new Signal(null, null, null, null, null) : signal;
-        Keys k = keys == null ? new Keys(null, null) : keys;
+        Keys k = keys == null ? new Keys(null, null, null) : keys;
         Retention r = retention == null ? new Retention(null, null, null, null, null) : retention;
         DispatcherSettings d = dispatcher == null ? new DispatcherSettings(null, null) : dispatcher;
         RateLimit rl = rateLimit == null ? new RateLimit(null, null) : rateLimit;
@@ -176,7 +184,7 @@ public record Config(
         var t = org.dari.knowledge.Thresholds.defaults();
         return new Config(data,
                 new Signal(or(s.transport(), TRANSPORT_REST), or(s.url(), "http://127.0.0.1:8080"), s.number(), or(s.receiveMode(), "auto"), or(s.pollTimeoutSeconds(), 10)),
-                new Keys(or(k.keyFile(), Path.of(data, "master.key").toString()), k.passphraseEnv()),
+                new Keys(or(k.keyFile(), Path.of(data, "master.key").toString()), k.passphraseEnv(), k.passphraseFile()),
                 new Retention(or(r.sessionIdleMinutes(), 30), or(r.journalMaxDays(), 7), or(r.outboxMaxDays(), 7),
                         or(r.referralIdleDays(), 30), or(r.purgeIntervalMinutes(), 10)),
                 or(disappearingTimerHours, 24),

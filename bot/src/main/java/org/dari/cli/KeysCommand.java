@@ -37,7 +37,7 @@ final class KeysCommand implements Runnable {
         /** The configuration, refused when the key comes from a passphrase (there is no key file then). */
         Config keyFileConfig(String refusal) throws Config.ConfigException, Main.UsageException {
             Config c = options.load(System.getenv());
-            if (c.keys().passphraseEnv() != null && !c.keys().passphraseEnv().isBlank()) throw new Main.UsageException(refusal);
+            if (c.keys().fromPassphrase()) throw new Main.UsageException(refusal);
             return data == null ? c : c.withDataDir(data.toString());
         }
     }
@@ -51,7 +51,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Config config = target.keyFileConfig("keys.passphrase_env is set: the key comes from the passphrase, there is no key file to create");
+            Config config = target.keyFileConfig("keys.passphrase_env or keys.passphrase_file is set: the key comes from the passphrase, there is no key file to create");
             Path dataDir = Path.of(config.dataDir());
             Path keyFile = Path.of(config.keys().keyFile());
             boolean existed = Files.exists(keyFile);

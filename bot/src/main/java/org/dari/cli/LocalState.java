@@ -51,6 +51,11 @@ final class LocalState implements AutoCloseable {
     static MasterKey masterKey(Config config, Path dataDir) {
         String env = config.keys().passphraseEnv();
         if (env != null && !env.isBlank()) return PassphraseKey.fromEnvironment(env, dataDir);
+        String file = config.keys().passphraseFile();
+        if (file != null && !file.isBlank()) {
+            if (!file.equals("-")) return PassphraseKey.fromFile(Path.of(file), dataDir);
+            return PassphraseKey.fromStandardInput(dataDir);
+        }
         return KeyRotation.loadKey(dataDir, Path.of(config.keys().keyFile()));
     }
 

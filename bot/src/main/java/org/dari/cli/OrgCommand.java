@@ -136,7 +136,7 @@ final class OrgCommand implements Runnable {
             Config config = target.options.load(System.getenv());
             if (target.data != null) config = config.withDataDir(target.data.toString());
             Path dataDir = Path.of(config.dataDir());
-            boolean passphrase = config.keys().passphraseEnv() != null && !config.keys().passphraseEnv().isBlank();
+            boolean passphrase = config.keys().fromPassphrase();
             if (!passphrase && !Files.exists(Path.of(config.keys().keyFile()))) {
                 throw new Main.UsageException("no key file yet: run dari keys init first");
             }

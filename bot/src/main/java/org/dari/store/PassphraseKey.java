@@ -67,6 +67,15 @@ public final class PassphraseKey {
     }
 
     /** Derives the key from the first line of {@code in} (for example standard input), wiping every copy. */
+    /** The passphrase from standard input (for a service manager that pipes it in); every copy wiped. */
+    public static MasterKey fromStandardInput(Path dataDir) {
+        try {
+            return fromStream(System.in, dataDir);
+        } catch (IOException e) {
+            throw new VaultException(Problem.PASSPHRASE, "the passphrase could not be read from standard input");
+        }
+    }
+
     public static MasterKey fromStream(java.io.InputStream in, Path dataDir) throws IOException {
         byte[] raw = in.readNBytes(4096);
         int end = 0;
