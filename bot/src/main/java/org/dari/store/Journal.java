@@ -50,8 +50,8 @@ public final class Journal {
                 s.setBytes(1, person);
                 s.setBytes(2, dedup);
                 s.setBytes(3, sealed);
-                s.setLong(4, now);
-                s.setLong(5, expires);
+                s.setLong(4, Vault.minuteFloor(now));
+                s.setLong(5, Vault.minuteCeil(expires));
                 s.executeUpdate();
             }
             return lastInsertId(c);

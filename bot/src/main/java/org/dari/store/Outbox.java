@@ -197,9 +197,9 @@ public final class Outbox {
             s.setBytes(1, person);
             s.setBytes(2, idem);
             s.setBytes(3, seal(keys, new Message(recipient, text, source, file), person, idem));
-            s.setLong(4, now);
-            s.setLong(5, now);
-            s.setLong(6, now + vault.retention().outboxMax().toMillis());
+            s.setLong(4, Vault.minuteFloor(now));
+            s.setLong(5, Vault.minuteFloor(now));
+            s.setLong(6, Vault.minuteCeil(now + vault.retention().outboxMax().toMillis()));
             if (s.executeUpdate() == 1) return Journal.lastInsertId(c);
         }
         try (PreparedStatement s = c.prepareStatement("SELECT id FROM outbox WHERE idem_key = ?")) {

@@ -174,7 +174,7 @@ public final class ReferralLinks {
     void apply(Connection c, Op op) throws SQLException {
         KeyRing keys = vault.keys();
         byte[] index = index(keys, op.codeId());
-        long expires = vault.now() + vault.retention().referralIdle().toMillis();
+        long expires = Vault.minuteCeil(vault.now() + vault.retention().referralIdle().toMillis());
         if (op instanceof Open o) {
             insert(c, keys, index, o, expires);
         } else if (op instanceof Close) {

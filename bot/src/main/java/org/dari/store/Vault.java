@@ -72,6 +72,21 @@ public final class Vault implements AutoCloseable {
             // 1 from just before a send until its outcome is known: after a crash, the send may have gone out
             "ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0");
 
+    private static final long MINUTE_MS = 60_000;
+
+    /**
+     * Times stored in the clear are coarse: what happened is rounded down to the minute, when a row
+     * expires is rounded up to it (so nothing is erased early). A seized file then shows no
+     * millisecond timing to match against Signal's own records.
+     */
+    static long minuteFloor(long epochMs) {
+        return Math.floorDiv(epochMs, MINUTE_MS) * MINUTE_MS;
+    }
+
+    static long minuteCeil(long epochMs) {
+        return -Math.floorDiv(-epochMs, MINUTE_MS) * MINUTE_MS;
+    }
+
     /** Every table with a {@code person} column; {@link #forget} erases from all of them. Referral tables go here. */
     static final List<String> PERSON_TABLES = List.of(Journal.TABLE, Outbox.TABLE);
     /** Every table with an {@code expires_at} column; {@link #purgeExpired} sweeps all of them. */

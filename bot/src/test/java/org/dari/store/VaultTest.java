@@ -381,6 +381,26 @@ class VaultTest {
     }
 
     @Test
+    void timesInTheClearAreWholeMinutes() throws Exception {
+        clock.advance(Duration.ofMillis(12_345));
+        try (Vault vault = open()) {
+            vault.journal().accept(ALICE, "a1", T1, false);
+            vault.outbox().enqueue(ALICE, "reply", new byte[] {3});
+        }
+        try (Connection c = TestSupport.rawConnection(data()); Statement s = c.createStatement()) {
+            for (String q : List.of("SELECT received_at, expires_at FROM journal",
+                    "SELECT created_at, next_attempt_at, expires_at FROM outbox")) {
+                try (ResultSet r = s.executeQuery(q)) {
+                    assertTrue(r.next(), q);
+                    for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                        assertEquals(0, r.getLong(i) % 60_000, q + " column " + i + " keeps sub-minute time");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void purgeRemovesOnlyExpiredRows() {
         try (Vault vault = open()) {
             vault.journal().accept(ALICE, "old", T1, false);
