@@ -19,21 +19,7 @@ class AnswerQualityTest {
     @ParameterizedTest
     @ValueSource(strings = {"eval/fresh-questions.tsv", "eval/writer-questions.tsv"})
     void meetsTheTargets(String resource) throws Exception {
-        Path file = Path.of(getClass().getClassLoader().getResource(resource).toURI());
-        try (var kb = KbCommand.open(Config.defaults(), TestBots.HOME)) {
-            KbEvaluation.Report report = new KbEvaluation(kb).run(KbEvaluation.read(file));
-            Map<String, KbEvaluation.Figures> figures = report.byLanguage();
-            String table = report.render(true);
-            for (String lang : new String[] {"ko", "en"}) {
-                KbEvaluation.Figures f = figures.get(lang);
-                assertTrue(f.top1() >= 0.90 * f.topics(), lang + " top-1 below 90%\n" + table);
-            }
-            KbEvaluation.Figures all = figures.get("all");
-            assertTrue(all.top3() >= 0.97 * all.topics(), "top-3 below 97%\n" + table);
-            assertTrue(all.noneDeclined() >= 0.90 * all.nones(), "NONE declined below 90%\n" + table);
-            if (all.menus() > 0) assertTrue(all.menuShown() >= 0.95 * all.menus(), "MENU below 95%\n" + table);
-            assertTrue(all.confidentWrong() <= 0.02 * (all.topics() + all.nones()), "confident-but-wrong above 2%\n" + table);
-        }
+        holds(resource, 0.90, 0.95);
     }
 
     /**
@@ -45,6 +31,11 @@ class AnswerQualityTest {
     @ParameterizedTest
     @ValueSource(strings = {"eval/blind-a-questions.tsv", "eval/blind-final-questions.tsv"})
     void blindSetsHoldTheirFigures(String resource) throws Exception {
+        holds(resource, 0.85, 0.75);
+    }
+
+    /** Top-1, top-3 and confident-but-wrong at the targets; out-of-scope and greetings at the given shares. */
+    private void holds(String resource, double noneDeclined, double menuShown) throws Exception {
         Path file = Path.of(getClass().getClassLoader().getResource(resource).toURI());
         try (var kb = KbCommand.open(Config.defaults(), TestBots.HOME)) {
             KbEvaluation.Report report = new KbEvaluation(kb).run(KbEvaluation.read(file));
@@ -56,8 +47,12 @@ class AnswerQualityTest {
             }
             KbEvaluation.Figures all = figures.get("all");
             assertTrue(all.top3() >= 0.97 * all.topics(), "top-3 below 97%\n" + table);
-            assertTrue(all.noneDeclined() >= 0.85 * all.nones(), "NONE declined below 85%\n" + table);
-            assertTrue(all.menuShown() >= 0.75 * all.menus(), "MENU below 75%\n" + table);
+            assertTrue(all.noneDeclined() >= noneDeclined * all.nones(),
+                    "NONE declined below " + Math.round(noneDeclined * 100) + "%\n" + table);
+            if (all.menus() > 0) {
+                assertTrue(all.menuShown() >= menuShown * all.menus(),
+                        "MENU below " + Math.round(menuShown * 100) + "%\n" + table);
+            }
             assertTrue(all.confidentWrong() <= 0.02 * (all.topics() + all.nones()), "confident-but-wrong above 2%\n" + table);
         }
     }
