@@ -3,14 +3,9 @@ package org.dari.store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,29 +21,8 @@ class CrashRecoveryTest {
     void anAcceptedMessageSurvivesSigkillAndIsAnsweredOnce() throws Exception {
         Path dataDir = tmp.resolve("data");
         Path keyFile = tmp.resolve("keys/master.key");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), dataDir.toString(), keyFile.toString())
-                .redirectErrorStream(true)
-                .start();
-        try {
-            CompletableFuture<Boolean> accepted = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader out = new BufferedReader(
-                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = out.readLine()) != null; ) {
-                        if (line.equals("ACCEPTED")) return true;
-                    }
-                    return false;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-            assertTrue(accepted.get(60, TimeUnit.SECONDS), "the child accepted the message");
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        }
-        assertNotEquals(0, child.exitValue(), "killed, not exited");
+        int exit = CrashChild.acceptThenKill(dataDir.toString(), keyFile.toString());
+        assertNotEquals(0, exit, "killed, not exited");
 
         try (MasterKey master = KeyRotation.loadKey(dataDir, keyFile); KeyRing keys = new KeyRing(master);
              Vault vault = Vault.open(dataDir, keys, Clock.systemUTC(), Retention.DEFAULTS)) {
