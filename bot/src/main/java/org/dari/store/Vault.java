@@ -409,32 +409,24 @@ public final class Vault implements AutoCloseable {
 
     /**
      * Erases everything about a person that exists up to her erase request: the journal entries up to
-     * and including {@code lastJournalId} and every outbox row. Messages she sent after the request
+     * and including {@code lastJournalId} and every other row about her. Messages she sent after the request
      * stay, so they are still answered.
      */
     int erasePersonUpTo(Connection c, byte[] person, long lastJournalId) throws SQLException {
-        int removed;
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM " + Journal.TABLE + " WHERE person = ? AND id <= ?")) {
-            s.setBytes(1, person);
-            s.setLong(2, lastJournalId);
-            removed = s.executeUpdate();
-        }
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM " + Outbox.TABLE + " WHERE person = ?")) {
-            s.setBytes(1, person);
-            removed += s.executeUpdate();
+        int removed = 0;
+        for (String table : PERSON_TABLES) {
+            String upTo = table.equals(Journal.TABLE) ? " AND id <= ?" : "";
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE person = ?" + upTo)) {
+                s.setBytes(1, person);
+                if (!upTo.isEmpty()) s.setLong(2, lastJournalId);
+                removed += s.executeUpdate();
+            }
         }
         return removed;
     }
 
     int erasePerson(Connection c, byte[] person) throws SQLException {
-        int removed = 0;
-        for (String table : PERSON_TABLES) {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE person = ?")) {
-                s.setBytes(1, person);
-                removed += s.executeUpdate();
-            }
-        }
-        return removed;
+        return erasePersonUpTo(c, person, Long.MAX_VALUE);
     }
 
     /**
