@@ -44,7 +44,7 @@ public final class Journal {
                     if (r.next()) return r.getLong(1);
                 }
             }
-            byte[] sealed = seal(keys, new Entry(sender, text, timestamp, hadAttachments), person, dedup);
+            byte[] sealed = seal(vault.rows(), null, new Entry(sender, text, timestamp, hadAttachments), person, dedup);
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO journal (person, dedup, payload, received_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
                 s.setBytes(1, person);
@@ -63,7 +63,6 @@ public final class Journal {
      * in the log; it never stops the listing.
      */
     public List<PendingInbound> pending() {
-        KeyRing keys = vault.keys();
         List<PendingInbound> result = new ArrayList<>();
         int quarantined = vault.write(c -> {
             result.clear();
@@ -74,7 +73,7 @@ public final class Journal {
                 while (r.next()) {
                     long id = r.getLong(1);
                     try {
-                        Entry e = open(keys, r.getBytes(2), r.getBytes(3), r.getBytes(4));
+                        Entry e = open(vault.rows(), r.getBytes(2), r.getBytes(3), r.getBytes(4));
                         result.add(new PendingInbound(id, e.sender(), e.text(), e.timestamp(), e.hadAttachments(),
                                 Instant.ofEpochMilli(r.getLong(5))));
                     } catch (VaultException e) {
@@ -139,7 +138,6 @@ public final class Journal {
 
     private int finish(long journalId, List<String> replies, List<Relayed> relayed, List<ReferralLinks.Op> linkOps,
                        boolean forget) {
-        KeyRing keys = vault.keys();
         Vault.SqlWork<Integer> work = c -> {
             Entry entry;
             byte[] person;
@@ -148,7 +146,7 @@ public final class Journal {
                 try (ResultSet r = s.executeQuery()) {
                     if (!r.next()) return -1;
                     person = r.getBytes(1);
-                    entry = open(keys, person, r.getBytes(2), r.getBytes(3));
+                    entry = open(vault.rows(), person, r.getBytes(2), r.getBytes(3));
                 }
             }
             int n;
@@ -172,8 +170,11 @@ public final class Journal {
         return forget ? vault.write(work, n -> n >= 0) : vault.writeErasing(work, n -> n >= 0);
     }
 
-    /** Re-seals every row under {@code to}; rows that do not open under {@code from} are deleted. */
-    int rekey(Connection c, KeyRing from, KeyRing to, int[] dropped) throws SQLException {
+    /**
+     * Re-seals every row under {@code to} (in the same day key as before); rows that do not open under
+     * {@code from} are deleted.
+     */
+    int rekey(Connection c, KeyRing from, KeyRing to, RowKeys fromRows, RowKeys toRows, int[] dropped) throws SQLException {
         record Row(long id, byte[] person, byte[] dedup, byte[] payload) { }
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT id, person, dedup, payload FROM journal");
@@ -184,7 +185,7 @@ public final class Journal {
         for (Row row : rows) {
             Entry entry;
             try {
-                entry = open(from, row.person(), row.dedup(), row.payload());
+                entry = open(fromRows, row.person(), row.dedup(), row.payload());
             } catch (VaultException e) {
                 delete(c, row.id());
                 dropped[0]++;
@@ -196,7 +197,7 @@ public final class Journal {
                     "UPDATE journal SET person = ?, dedup = ?, payload = ? WHERE id = ?")) {
                 s.setBytes(1, person);
                 s.setBytes(2, dedup);
-                s.setBytes(3, seal(to, entry, person, dedup));
+                s.setBytes(3, seal(toRows, row.payload(), entry, person, dedup));
                 s.setLong(4, row.id());
                 s.executeUpdate();
             }
@@ -216,18 +217,20 @@ public final class Journal {
         return keys.index(KeyPurpose.JOURNAL).of(person, KeyedHash.longBytes(timestamp));
     }
 
-    private static byte[] seal(KeyRing keys, Entry e, byte[] person, byte[] dedup) {
+    /** Under today's day key, or with {@code like}, under the key that sealed {@code like}. */
+    private static byte[] seal(RowKeys rows, byte[] like, Entry e, byte[] person, byte[] dedup) {
         byte[] plain = new Payload.Writer().string(e.sender()).string(e.text()).number(e.timestamp())
                 .flag(e.hadAttachments()).toBytes();
         try {
-            return keys.sealer(KeyPurpose.JOURNAL).seal(plain, TABLE, person, dedup);
+            return like == null ? rows.seal(KeyPurpose.JOURNAL, plain, TABLE, person, dedup)
+                    : rows.sealLike(like, KeyPurpose.JOURNAL, plain, TABLE, person, dedup);
         } finally {
             Arrays.fill(plain, (byte) 0);
         }
     }
 
-    private static Entry open(KeyRing keys, byte[] person, byte[] dedup, byte[] sealed) {
-        byte[] plain = keys.sealer(KeyPurpose.JOURNAL).open(sealed, TABLE, person, dedup);
+    private static Entry open(RowKeys rows, byte[] person, byte[] dedup, byte[] sealed) {
+        byte[] plain = rows.open(KeyPurpose.JOURNAL, sealed, TABLE, person, dedup);
         try {
             Payload.Reader in = new Payload.Reader(plain);
             Entry entry = new Entry(in.string(), in.string(), in.number(), in.flag());

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum KeyPurpose {
     PSEUDONYM, STATE, JOURNAL, OUTBOX, REFERRAL, KEY_CHECK,
     /** the bot's own OpenPGP signing key at rest; new purposes go last so existing labels never move */
-    BOT_SIGNING_KEY;
+    BOT_SIGNING_KEY,
+    /** wraps the random per-day data keys in the period key file ({@link PeriodKeys}); never seals a row */
+    PERIOD_WRAP;
 
     /** The HKDF info label, e.g. {@code dari/v1/pseudonym}. */
     public String label() {

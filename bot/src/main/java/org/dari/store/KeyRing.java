@@ -34,7 +34,8 @@ public final class KeyRing implements AutoCloseable {
             subkeys.put(purpose, subkey);
             indexKeys.put(purpose, indexKey);
             // the pseudonym key only ever keys HMAC: no AES-GCM sealer is made from it
-            if (purpose != KeyPurpose.PSEUDONYM) sealers.put(purpose, new Sealer(purpose, subkey, random));
+            // the period wrap key only wraps period keys, in its own format (PeriodKeys): no row sealer either
+            if (purpose != KeyPurpose.PSEUDONYM && purpose != KeyPurpose.PERIOD_WRAP) sealers.put(purpose, new Sealer(purpose, subkey, random));
             indexes.put(purpose, new KeyedHash(indexKey));
         }
         pseudonyms = new Pseudonyms(subkeys.get(KeyPurpose.PSEUDONYM));

@@ -13,7 +13,12 @@ import java.time.Clock;
  * (2) every row is re-sealed and every pseudonym recomputed under the new key in one transaction;
  * (3) the old key file is overwritten with zeros, fsynced and deleted; (4) {@code <keyfile>.new} is
  * renamed to {@code <keyfile>}. Sealed files ({@link SealedFile}) are re-sealed to {@code <file>.new} in
- * step 1 and moved into place after step 4. A crash at any point leaves at most two keys, and
+ * step 1 and moved into place after step 4. The day keys ({@link PeriodKeys}) are not replaced: rows
+ * keep their day key and are re-sealed only because their pseudonyms and associated data change; the
+ * day key file is re-wrapped under the new master key to {@code dari.periods.new} in step 2, just
+ * before the transaction (a vault opened while it exists is frozen: no day key is created or
+ * destroyed), and moved into place after step 4, or by the first {@link Vault#open} under the new
+ * key, or discarded when the old key is kept. A crash at any point leaves at most two keys, and
  * {@link #loadKey} keeps the one that passes the database's key check and destroys the other. A
  * failure that is not a crash (say the checkpoint after the re-seal hits a full disk) is settled the
  * same way at once: whichever key opens the database is kept, never the other by default.
@@ -50,6 +55,9 @@ public final class KeyRotation {
                 moveIntoPlace(keyFile);
                 hook.after(Step.KEY_PROMOTED);
                 SealedFile.ALL.forEach(f -> f.promote(dataDir));
+                try (KeyRing ring = new KeyRing(next)) {
+                    PeriodKeys.settleStaged(dataDir, ring);
+                }
                 hook.after(Step.SEALED_FILES_PROMOTED);
             } catch (RuntimeException e) {
                 settleAfterFailure(dataDir, keyFile, next, e);
@@ -75,9 +83,13 @@ public final class KeyRotation {
                     moveIntoPlace(keyFile);
                 }
                 SealedFile.ALL.forEach(f -> f.promote(dataDir));
+                try (KeyRing ring = new KeyRing(next)) {
+                    PeriodKeys.settleStaged(dataDir, ring);
+                }
                 LOG.warn("keys.rotation.failed.new_key_kept");
             } else if (staged && Files.exists(keyFile)) {
                 SealedFile.ALL.forEach(f -> f.discardStaged(dataDir));
+                PeriodKeys.discardStaged(dataDir);
                 KeyFile.destroy(staged(keyFile));
                 LOG.warn("keys.rotation.failed.old_key_kept");
             }
@@ -108,6 +120,7 @@ public final class KeyRotation {
                 LOG.info("keys.rotation.completed");
             } else {
                 KeyFile.destroy(staged);
+                PeriodKeys.discardStaged(dataDir);
                 LOG.info("keys.rotation.undone");
             }
         }
@@ -115,7 +128,15 @@ public final class KeyRotation {
             throw new VaultException(VaultException.Problem.KEY_FILE,
                     "the key file of an existing database is missing: " + keyFile);
         }
-        return KeyFile.loadOrCreate(keyFile);
+        MasterKey key = KeyFile.loadOrCreate(keyFile);
+        try (KeyRing ring = new KeyRing(key)) {
+            // no rotation is under way now: a re-wrapped day key file left by one is settled for this key
+            PeriodKeys.settleStaged(dataDir, ring);
+        } catch (RuntimeException e) {
+            key.close();
+            throw e;
+        }
+        return key;
     }
 
     /**

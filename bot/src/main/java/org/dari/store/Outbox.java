@@ -54,7 +54,6 @@ public final class Outbox {
      */
     public List<OutboxItem> due(int limit) {
         if (limit <= 0) return List.of();
-        KeyRing keys = vault.keys();
         long now = vault.now();
         List<OutboxItem> result = new ArrayList<>();
         int unreadable = vault.write(c -> {
@@ -71,7 +70,7 @@ public final class Outbox {
                     while (r.next()) {
                         long id = r.getLong(1);
                         try {
-                            Message m = open(keys, r.getBytes(2), r.getBytes(3), r.getBytes(4));
+                            Message m = open(vault.rows(), r.getBytes(2), r.getBytes(3), r.getBytes(4));
                             result.add(new OutboxItem(id, m.recipient(), m.text(), r.getInt(5),
                                     Instant.ofEpochMilli(r.getLong(6)), m.file(), r.getInt(7) != 0));
                         } catch (VaultException e) {
@@ -196,7 +195,7 @@ public final class Outbox {
                 + " VALUES (?, ?, ?, 0, ?, ?, ?)")) {
             s.setBytes(1, person);
             s.setBytes(2, idem);
-            s.setBytes(3, seal(keys, new Message(recipient, text, source, file), person, idem));
+            s.setBytes(3, seal(vault.rows(), null, new Message(recipient, text, source, file), person, idem));
             s.setLong(4, Vault.minuteFloor(now));
             s.setLong(5, Vault.minuteFloor(now));
             s.setLong(6, Vault.minuteCeil(now + vault.retention().outboxMax().toMillis()));
@@ -211,8 +210,11 @@ public final class Outbox {
         }
     }
 
-    /** Re-seals every row under {@code to}; rows that do not open under {@code from} are deleted. */
-    int rekey(Connection c, KeyRing from, KeyRing to, int[] dropped) throws SQLException {
+    /**
+     * Re-seals every row under {@code to} (in the same day key as before); rows that do not open under
+     * {@code from} are deleted.
+     */
+    int rekey(Connection c, KeyRing from, KeyRing to, RowKeys fromRows, RowKeys toRows, int[] dropped) throws SQLException {
         record Row(long id, byte[] person, byte[] idem, byte[] payload) { }
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT id, person, idem_key, payload FROM outbox");
@@ -223,7 +225,7 @@ public final class Outbox {
         for (Row row : rows) {
             Message m;
             try {
-                m = open(from, row.person(), row.idem(), row.payload());
+                m = open(fromRows, row.person(), row.idem(), row.payload());
             } catch (VaultException e) {
                 delete(c, row.id());
                 dropped[0]++;
@@ -235,7 +237,7 @@ public final class Outbox {
                     "UPDATE outbox SET person = ?, idem_key = ?, payload = ? WHERE id = ?")) {
                 s.setBytes(1, person);
                 s.setBytes(2, idem);
-                s.setBytes(3, seal(to, m, person, idem));
+                s.setBytes(3, seal(toRows, row.payload(), m, person, idem));
                 s.setLong(4, row.id());
                 s.executeUpdate();
             }
@@ -262,19 +264,21 @@ public final class Outbox {
         }
     }
 
-    private static byte[] seal(KeyRing keys, Message m, byte[] person, byte[] idem) {
+    /** Under today's day key, or with {@code like}, under the key that sealed {@code like}. */
+    private static byte[] seal(RowKeys rows, byte[] like, Message m, byte[] person, byte[] idem) {
         Payload.Writer w = new Payload.Writer().string(m.recipient()).string(m.text()).bytes(m.source());
         if (m.file() != null) w.flag(true).string(m.file().name()).string(m.file().mediaType()).bytes(m.file().data());
         byte[] plain = w.toBytes();
         try {
-            return keys.sealer(KeyPurpose.OUTBOX).seal(plain, TABLE, person, idem);
+            return like == null ? rows.seal(KeyPurpose.OUTBOX, plain, TABLE, person, idem)
+                    : rows.sealLike(like, KeyPurpose.OUTBOX, plain, TABLE, person, idem);
         } finally {
             Arrays.fill(plain, (byte) 0);
         }
     }
 
-    private static Message open(KeyRing keys, byte[] person, byte[] idem, byte[] sealed) {
-        byte[] plain = keys.sealer(KeyPurpose.OUTBOX).open(sealed, TABLE, person, idem);
+    private static Message open(RowKeys rows, byte[] person, byte[] idem, byte[] sealed) {
+        byte[] plain = rows.open(KeyPurpose.OUTBOX, sealed, TABLE, person, idem);
         try {
             Payload.Reader in = new Payload.Reader(plain);
             String recipient = in.string();

@@ -82,7 +82,7 @@ public final class ReferralLinks {
     public Optional<Meta> meta(String codeId) {
         KeyRing keys = vault.keys();
         byte[] index = index(keys, codeId);
-        return vault.write(c -> metaIn(c, keys, index));
+        return vault.write(c -> metaIn(c, index));
     }
 
     /** The person behind a code, if the code (with its secret part) is right and the case is open. */
@@ -122,7 +122,6 @@ public final class ReferralLinks {
 
     /** Cases that expire within {@code before} and were not yet announced; marks them announced. */
     public List<Meta> takeExpiryWarnings(Duration before) {
-        KeyRing keys = vault.keys();
         long limit = vault.now() + before.toMillis();
         List<Meta> due = new ArrayList<>();
         vault.write(c -> {
@@ -134,7 +133,7 @@ public final class ReferralLinks {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         try {
-                            due.add(openMeta(keys, r.getBytes(1), r.getBytes(2), r.getLong(3)));
+                            due.add(openMeta(vault.rows(), r.getBytes(1), r.getBytes(2), r.getLong(3)));
                             indexes.add(r.getBytes(1));
                         } catch (VaultException e) {
                             LOG.warn("referral.meta_unreadable");
@@ -183,22 +182,36 @@ public final class ReferralLinks {
                 s.executeUpdate();
             }
         } else if (op instanceof Acknowledge) {
-            Optional<Meta> current = metaIn(c, keys, index);
+            Optional<Meta> current = metaIn(c, index);
             if (current.isEmpty()) return;
             Meta m = current.get();
             Meta acked = new Meta(m.codeId(), m.orgId(), m.urgent(), m.opened(), true, Instant.ofEpochMilli(expires));
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE referral_link SET meta = ?, expires_at = ?, warned = 0 WHERE code_index = ?")) {
-                s.setBytes(1, sealMeta(keys, index, acked));
+                s.setBytes(1, sealMeta(vault.rows(), null, index, acked));
                 s.setLong(2, expires);
                 s.setBytes(3, index);
                 s.executeUpdate();
             }
         } else {
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE referral_link SET expires_at = ?, warned = 0 WHERE code_index = ?")) {
+            // activity: the expiry starts again, and the meta is re-sealed under today's day key, so that
+            // the day it was last sealed in can end (a case kept open for months never holds an old key)
+            Optional<Meta> current;
+            try {
+                current = metaIn(c, index);
+            } catch (VaultException unreadable) {
+                current = Optional.empty();
+            }
+            try (PreparedStatement s = c.prepareStatement(current.isPresent()
+                    ? "UPDATE referral_link SET expires_at = ?, warned = 0, meta = ? WHERE code_index = ?"
+                    : "UPDATE referral_link SET expires_at = ?, warned = 0 WHERE code_index = ?")) {
                 s.setLong(1, expires);
-                s.setBytes(2, index);
+                if (current.isPresent()) {
+                    Meta m = current.get();
+                    s.setBytes(2, sealMeta(vault.rows(), null, index, new Meta(m.codeId(), m.orgId(), m.urgent(),
+                            m.opened(), m.acknowledged(), Instant.ofEpochMilli(expires))));
+                }
+                s.setBytes(current.isPresent() ? 3 : 2, index);
                 s.executeUpdate();
             }
         }
@@ -217,15 +230,18 @@ public final class ReferralLinks {
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO referral_link (code_index, meta, link, expires_at, warned) VALUES (?, ?, ?, ?, 0)")) {
             s.setBytes(1, index);
-            s.setBytes(2, sealMeta(keys, index, meta));
+            s.setBytes(2, sealMeta(vault.rows(), null, index, meta));
             s.setBytes(3, link);
             s.setLong(4, expires);
             s.executeUpdate();
         }
     }
 
-    /** Re-seals every row's meta and recomputes its index under {@code to}; the link needs no key of ours. */
-    int rekey(Connection c, KeyRing from, KeyRing to, int[] dropped) throws SQLException {
+    /**
+     * Re-seals every row's meta (in the same day key as before) and recomputes its index under
+     * {@code to}; the link needs no key of ours.
+     */
+    int rekey(Connection c, KeyRing from, KeyRing to, RowKeys fromRows, RowKeys toRows, int[] dropped) throws SQLException {
         record Row(long id, byte[] index, byte[] meta, long expires) { }
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT id, code_index, meta, expires_at FROM referral_link");
@@ -236,7 +252,7 @@ public final class ReferralLinks {
         for (Row row : rows) {
             Meta meta;
             try {
-                meta = openMeta(from, row.index(), row.meta(), row.expires());
+                meta = openMeta(fromRows, row.index(), row.meta(), row.expires());
             } catch (VaultException e) {
                 try (PreparedStatement s = c.prepareStatement("DELETE FROM referral_link WHERE id = ?")) {
                     s.setLong(1, row.id());
@@ -249,7 +265,7 @@ public final class ReferralLinks {
             byte[] index = index(to, meta.codeId());
             try (PreparedStatement s = c.prepareStatement("UPDATE referral_link SET code_index = ?, meta = ? WHERE id = ?")) {
                 s.setBytes(1, index);
-                s.setBytes(2, sealMeta(to, index, meta));
+                s.setBytes(2, sealMeta(toRows, row.meta(), index, meta));
                 s.setLong(3, row.id());
                 s.executeUpdate();
             }
@@ -259,7 +275,6 @@ public final class ReferralLinks {
     }
 
     private List<Meta> all() {
-        KeyRing keys = vault.keys();
         List<Meta> out = new ArrayList<>();
         vault.write(c -> {
             out.clear();
@@ -268,7 +283,7 @@ public final class ReferralLinks {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         try {
-                            out.add(openMeta(keys, r.getBytes(1), r.getBytes(2), r.getLong(3)));
+                            out.add(openMeta(vault.rows(), r.getBytes(1), r.getBytes(2), r.getLong(3)));
                         } catch (VaultException e) {
                             LOG.warn("referral.meta_unreadable");
                         }
@@ -280,11 +295,11 @@ public final class ReferralLinks {
         return out;
     }
 
-    private Optional<Meta> metaIn(Connection c, KeyRing keys, byte[] index) throws SQLException {
+    private Optional<Meta> metaIn(Connection c, byte[] index) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT meta, expires_at FROM referral_link WHERE code_index = ?")) {
             s.setBytes(1, index);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(openMeta(keys, index, r.getBytes(1), r.getLong(2))) : Optional.empty();
+                return r.next() ? Optional.of(openMeta(vault.rows(), index, r.getBytes(1), r.getLong(2))) : Optional.empty();
             }
         }
     }
@@ -298,14 +313,16 @@ public final class ReferralLinks {
         return new Sealer(KeyPurpose.REFERRAL, key, random);
     }
 
-    private static byte[] sealMeta(KeyRing keys, byte[] index, Meta m) {
+    /** Under today's day key, or with {@code like}, under the key that sealed {@code like}. */
+    private static byte[] sealMeta(RowKeys rows, byte[] like, byte[] index, Meta m) {
         byte[] plain = new Payload.Writer().string(m.codeId()).string(m.orgId()).flag(m.urgent())
                 .number(m.opened().toEpochDay()).flag(m.acknowledged()).toBytes();
-        return keys.sealer(KeyPurpose.REFERRAL).seal(plain, TABLE + "/meta", index);
+        return like == null ? rows.seal(KeyPurpose.REFERRAL, plain, TABLE + "/meta", index)
+                : rows.sealLike(like, KeyPurpose.REFERRAL, plain, TABLE + "/meta", index);
     }
 
-    private static Meta openMeta(KeyRing keys, byte[] index, byte[] sealed, long expiresAt) {
-        byte[] plain = keys.sealer(KeyPurpose.REFERRAL).open(sealed, TABLE + "/meta", index);
+    private static Meta openMeta(RowKeys rows, byte[] index, byte[] sealed, long expiresAt) {
+        byte[] plain = rows.open(KeyPurpose.REFERRAL, sealed, TABLE + "/meta", index);
         Payload.Reader in = new Payload.Reader(plain);
         Meta m = new Meta(in.string(), in.string(), in.flag(), LocalDate.ofEpochDay(in.number()), in.flag(),
                 Instant.ofEpochMilli(expiresAt));

@@ -16,10 +16,19 @@ import java.security.SecureRandom;
  * <p>Version 2 pads the plaintext before sealing (a 0x80 byte, then zeros) to a size bucket: steps
  * of 256 bytes up to 4 KiB, then powers of two. Answers are public, so an exact length would tell
  * which answer a person got; within a bucket all lengths are equal. Version 1 (unpadded) still opens.
+ *
+ * <p>Version 3 is version 2 sealed under a per-day data key ({@link PeriodKeys}): version byte (3) ||
+ * the UTC epoch day of the key (4 bytes, big-endian, in the clear and bound as associated data) ||
+ * nonce || ciphertext and tag. The day tells {@link RowKeys} which key opens the value and the vault
+ * which days' keys are still needed; it is as coarse as the stored times.
  */
 public final class Sealer {
     static final byte VERSION = 2;
     static final byte UNPADDED_VERSION = 1;
+    static final byte PERIOD_VERSION = 3;
+    static final int PERIOD_HEADER = 1 + 4;
+    /** {@link #period} for a sealer under a key derived from the master key (versions 1 and 2) */
+    static final int NO_PERIOD = -1;
     static final int BUCKET_STEP = 256;
     static final int STEPPED_UP_TO = 4096;
     static final int NONCE_LENGTH = 12;
@@ -29,11 +38,27 @@ public final class Sealer {
     private final KeyPurpose purpose;
     private final byte[] key;
     private final SecureRandom random;
+    private final int period;
 
     Sealer(KeyPurpose purpose, byte[] key, SecureRandom random) {
+        this(purpose, key, random, NO_PERIOD);
+    }
+
+    /** A sealer for version 3 values under the data key of UTC epoch day {@code period}. */
+    Sealer(KeyPurpose purpose, byte[] key, SecureRandom random, int period) {
         this.purpose = purpose;
         this.key = key;
         this.random = random;
+        this.period = period;
+    }
+
+    /**
+     * The UTC epoch day whose data key sealed {@code sealed}, or {@link #NO_PERIOD} for a value sealed
+     * under a master-derived key (or one too short to say).
+     */
+    static int periodOf(byte[] sealed) {
+        if (sealed == null || sealed.length < PERIOD_HEADER || sealed[0] != PERIOD_VERSION) return NO_PERIOD;
+        return ByteBuffer.wrap(sealed, 1, 4).getInt();
     }
 
     public byte[] seal(byte[] plaintext, String table, byte[]... rowKey) {
@@ -47,7 +72,11 @@ public final class Sealer {
             } finally {
                 java.util.Arrays.fill(padded, (byte) 0);
             }
-            return ByteBuffer.allocate(1 + NONCE_LENGTH + body.length).put(VERSION).put(nonce).put(body).array();
+            if (period == NO_PERIOD) {
+                return ByteBuffer.allocate(1 + NONCE_LENGTH + body.length).put(VERSION).put(nonce).put(body).array();
+            }
+            return ByteBuffer.allocate(PERIOD_HEADER + NONCE_LENGTH + body.length)
+                    .put(PERIOD_VERSION).putInt(period).put(nonce).put(body).array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
         }
@@ -55,17 +84,19 @@ public final class Sealer {
 
     /** Opens a sealed value, or throws {@link VaultException} (wrong key, tampering, truncation). */
     public byte[] open(byte[] sealed, String table, byte[]... rowKey) {
-        if (sealed == null || sealed.length < OVERHEAD || (sealed[0] != VERSION && sealed[0] != UNPADDED_VERSION)) {
-            throw VaultException.unreadable(null);
-        }
-        ByteBuffer in = ByteBuffer.wrap(sealed, 1, sealed.length - 1);
+        int header = period == NO_PERIOD ? 1 : PERIOD_HEADER;
+        boolean known = period == NO_PERIOD
+                ? sealed != null && sealed.length > 0 && (sealed[0] == VERSION || sealed[0] == UNPADDED_VERSION)
+                : periodOf(sealed) == period;
+        if (!known || sealed.length < header + OVERHEAD - 1) throw VaultException.unreadable(null);
+        ByteBuffer in = ByteBuffer.wrap(sealed, header, sealed.length - header);
         byte[] nonce = new byte[NONCE_LENGTH];
         in.get(nonce);
         byte[] body = new byte[in.remaining()];
         in.get(body);
         try {
             byte[] plain = aesGcm(Cipher.DECRYPT_MODE, key, nonce, associatedData(table, rowKey), body);
-            return sealed[0] == VERSION ? unpad(plain) : plain;
+            return sealed[0] == UNPADDED_VERSION ? plain : unpad(plain);
         } catch (GeneralSecurityException e) {
             throw VaultException.unreadable(e);
         }
@@ -98,10 +129,12 @@ public final class Sealer {
     }
 
     private byte[] associatedData(String table, byte[]... rowKey) {
-        byte[][] parts = new byte[2 + rowKey.length][];
+        int extra = period == NO_PERIOD ? 0 : 1;
+        byte[][] parts = new byte[2 + extra + rowKey.length][];
         parts[0] = purpose.label().getBytes(StandardCharsets.UTF_8);
         parts[1] = table.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(rowKey, 0, parts, 2, rowKey.length);
+        if (extra == 1) parts[2] = ByteBuffer.allocate(4).putInt(period).array();
+        System.arraycopy(rowKey, 0, parts, 2 + extra, rowKey.length);
         return KeyedHash.lengthPrefixed(parts);
     }
 
@@ -110,6 +143,11 @@ public final class Sealer {
         cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
         cipher.updateAAD(aad);
         return cipher.doFinal(input);
+    }
+
+    /** Overwrites the key with zeros (its period key was destroyed); the sealer must not be used again. */
+    void wipe() {
+        java.util.Arrays.fill(key, (byte) 0);
     }
 
     @Override

@@ -47,6 +47,13 @@ import java.util.function.Predicate;
  * </ul>
  * All access goes through one connection, serialised on this object; concurrent writes are
  * committed together (group commit, see {@link #write(SqlWork, Predicate)}).
+ *
+ * <p>Rows are sealed under the random data key of the UTC day they were written ({@link RowKeys},
+ * {@link PeriodKeys}). After each purge, every key of a past day that no stored row still needs is
+ * destroyed (checked and destroyed holding this object, so no row can be sealed under it meanwhile):
+ * since every row expires (journal and outbox 7 days, a referral 30 days after its last activity,
+ * which re-seals it under that day's key), a day's key lives at most that long plus one purge
+ * interval, and often ends the day after, once that day's messages are answered and delivered.
  */
 public final class Vault implements AutoCloseable {
     public static final String DATABASE_FILE = "dari.db";
@@ -70,7 +77,10 @@ public final class Vault implements AutoCloseable {
                     + " meta BLOB NOT NULL, link BLOB NOT NULL, expires_at INTEGER NOT NULL, warned INTEGER NOT NULL DEFAULT 0)",
             "CREATE INDEX referral_link_expiry ON referral_link (expires_at)",
             // 1 from just before a send until its outcome is known: after a crash, the send may have gone out
-            "ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0");
+            "ALTER TABLE outbox ADD COLUMN sending INTEGER NOT NULL DEFAULT 0",
+            // no change to the tables: from here on rows are sealed under day keys (Sealer version 3), which
+            // an older Dari cannot open; the step makes it refuse the database instead of dropping such rows
+            "SELECT 1");
 
     private static final long MINUTE_MS = 60_000;
 
@@ -105,6 +115,8 @@ public final class Vault implements AutoCloseable {
     private final Journal journal;
     private final Outbox outbox;
     private final ReferralLinks referrals;
+    private PeriodKeys periods;
+    private RowKeys rows;
     private boolean closed;
     /** Writes waiting for the next group commit. */
     private final ConcurrentLinkedQueue<Queued<?>> waiting = new ConcurrentLinkedQueue<>();
@@ -143,6 +155,7 @@ public final class Vault implements AutoCloseable {
             vault.configure();
             vault.checkKey(); // before anything is written: a wrong key changes nothing
             vault.migrate();
+            vault.openPeriodKeys(dataDir);
             vault.createKeyCheck();
             vault.seedSequences();
             vault.purgeExpired();
@@ -205,8 +218,50 @@ public final class Vault implements AutoCloseable {
         });
         checkpoint();
         if (removed > 0) LOG.info("vault.purged", "rows", removed);
+        destroyUnneededPeriodKeys();
         return removed;
     }
+
+    /**
+     * Destroys the key of every past day that no row needs any more (rows first, then the key: call
+     * after a purge). Today's key stays, as does every key while a rotation is staged. Returns how
+     * many keys were destroyed.
+     */
+    synchronized int destroyUnneededPeriodKeys() {
+        requireOpen();
+        if (periods.frozen()) return 0;
+        int today = rows.today();
+        int destroyed = write(c -> {
+            java.util.Set<Integer> needed = referencedPeriods();
+            int n = 0;
+            for (int day : periods.days()) {
+                if (day < today && !needed.contains(day) && periods.destroy(day)) n++;
+            }
+            return n;
+        });
+        if (destroyed > 0) LOG.info("vault.period_keys.destroyed", "keys", destroyed);
+        return destroyed;
+    }
+
+    /** The days named by any sealed column of any row (the period is in the clear in each value's header). */
+    private java.util.Set<Integer> referencedPeriods() throws SQLException {
+        java.util.Set<Integer> days = new java.util.HashSet<>();
+        for (String[] column : SEALED_COLUMNS) {
+            try (Statement s = connection.createStatement();
+                 ResultSet r = s.executeQuery("SELECT DISTINCT substr(" + column[1] + ", 1, " + Sealer.PERIOD_HEADER
+                         + ") FROM " + column[0] + " WHERE substr(" + column[1] + ", 1, 1) = x'0" + Sealer.PERIOD_VERSION + "'")) {
+                while (r.next()) {
+                    int day = Sealer.periodOf(r.getBytes(1));
+                    if (day != Sealer.NO_PERIOD) days.add(day);
+                }
+            }
+        }
+        return days;
+    }
+
+    /** Every column sealed by {@link RowKeys} (table, column); a new sealed column must be listed here. */
+    static final List<String[]> SEALED_COLUMNS = List.of(new String[] {Journal.TABLE, "payload"},
+            new String[] {Outbox.TABLE, "payload"}, new String[] {ReferralLinks.TABLE, "meta"});
 
     @Override
     public synchronized void close() {
@@ -436,9 +491,11 @@ public final class Vault implements AutoCloseable {
      */
     synchronized int rekey(KeyRing next) {
         int[] dropped = new int[1];
+        RowKeys to = rows.withRing(next); // the day keys stay; only the master-derived keys change
+        periods.stageRewrapped(next); // settled by the next open: kept if the re-seal committed, else discarded
         int resealed = write(c -> {
-            int n = journal.rekey(c, keys, next, dropped) + outbox.rekey(c, keys, next, dropped)
-                    + referrals.rekey(c, keys, next, dropped);
+            int n = journal.rekey(c, keys, next, rows, to, dropped) + outbox.rekey(c, keys, next, rows, to, dropped)
+                    + referrals.rekey(c, keys, next, rows, to, dropped);
             try (PreparedStatement s = c.prepareStatement("UPDATE key_check SET sealed = ? WHERE id = 1")) {
                 s.setBytes(1, next.sealer(KeyPurpose.KEY_CHECK).seal(KEY_CHECK_CONSTANT, KEY_CHECK_TABLE));
                 s.executeUpdate();
@@ -452,6 +509,14 @@ public final class Vault implements AutoCloseable {
 
     KeyRing keys() {
         return keys;
+    }
+
+    RowKeys rows() {
+        return rows;
+    }
+
+    PeriodKeys periodKeys() {
+        return periods;
     }
 
     long now() {
@@ -546,6 +611,20 @@ public final class Vault implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the day keys (after the key check: a wrong master key never reaches them). A missing key
+     * file is created only if no row needs a day key; otherwise the vault refuses to open, as for a
+     * missing master key file.
+     */
+    private void openPeriodKeys(Path dataDir) throws SQLException {
+        boolean create;
+        synchronized (this) {
+            create = referencedPeriods().isEmpty();
+        }
+        periods = PeriodKeys.open(dataDir, keys, create);
+        rows = new RowKeys(keys, periods, clock);
+    }
+
     /** Refuses a key that does not open the key-check row, if the database has one yet. */
     private void checkKey() throws SQLException {
         if (count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'key_check'") == 0) return;
@@ -629,6 +708,7 @@ public final class Vault implements AutoCloseable {
 
     private synchronized void closeQuietly() {
         closed = true;
+        if (periods != null) periods.close();
         try {
             connection.close();
         } catch (SQLException e) {
