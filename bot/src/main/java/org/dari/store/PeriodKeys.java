@@ -74,6 +74,8 @@ final class PeriodKeys implements AutoCloseable {
     private final TreeSet<Integer> freeSlots = new TreeSet<>();
     private int slotCount;
     private boolean closed;
+    /** Tests only: slot writes stop after this many bytes and fail, as on a disk failing mid-write (-1: off). */
+    private volatile int failWritesAfter = -1;
 
     private PeriodKeys(Path file, byte[] wrapKey, boolean frozen) {
         this.file = file;
@@ -304,14 +306,20 @@ final class PeriodKeys implements AutoCloseable {
         return first;
     }
 
+    void failWritesAfter(int bytes) {
+        failWritesAfter = bytes;
+    }
+
     /** Writes one slot in place (no new file, no rename: the old bytes themselves are replaced) and fsyncs. */
     private void writeSlot(int slot, byte[] bytes) throws IOException {
+        int failAfter = failWritesAfter;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, failAfter >= 0 ? Math.min(failAfter, bytes.length) : bytes.length);
             long at = HEADER + (long) slot * SLOT;
             while (buffer.hasRemaining()) at += channel.write(buffer, at);
             channel.force(true);
         }
+        if (failAfter >= 0) throw new IOException("injected write failure");
     }
 
     private static byte[] emptyFile(KeyRing ring, int slots) {
