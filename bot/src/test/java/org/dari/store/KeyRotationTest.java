@@ -79,6 +79,7 @@ class KeyRotationTest {
 
         assertFalse(Files.exists(KeyRotation.staged(keyFile())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile())));
+        assertFalse(Files.exists(PeriodKeys.staged(data())), "the re-wrapped day key file is in place");
         try (MasterKey newKey = KeyRotation.loadKey(data(), keyFile())) {
             assertFalse(Arrays.equals(oldKey, newKey.material()));
             assertDataReads(newKey);
@@ -192,6 +193,7 @@ class KeyRotationTest {
             }
         }
         assertFalse(Files.exists(KeyRotation.staged(keyFile())), "one key is left, not two");
+        assertFalse(Files.exists(PeriodKeys.staged(data())), "one day key file is left, not two");
         // and the bot can still rotate afterwards
         KeyRotation.rotate(data(), keyFile());
         try (MasterKey loaded = KeyRotation.loadKey(data(), keyFile())) {
