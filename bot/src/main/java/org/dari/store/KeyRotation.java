@@ -16,9 +16,8 @@ import java.time.Clock;
  * step 1 and moved into place after step 4. The day keys ({@link PeriodKeys}) are not replaced: rows
  * keep their day key and are re-sealed only because their pseudonyms and associated data change; the
  * day key file is re-wrapped under the new master key to {@code dari.periods.new} in step 2, just
- * before the transaction (a vault opened while it exists is frozen: no day key is created or
- * destroyed), and moved into place after step 4, or by the first {@link Vault#open} under the new
- * key, or discarded when the old key is kept. A crash at any point leaves at most two keys, and
+ * before the transaction, and moved into place after step 4, or by the first {@link Vault#open}
+ * under the new key, or discarded when the old key is kept (see {@link PeriodKeys}). A crash at any point leaves at most two keys, and
  * {@link #loadKey} keeps the one that passes the database's key check and destroys the other. A
  * failure that is not a crash (say the checkpoint after the re-seal hits a full disk) is settled the
  * same way at once: whichever key opens the database is kept, never the other by default.

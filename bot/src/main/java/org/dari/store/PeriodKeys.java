@@ -45,11 +45,12 @@ import java.util.SortedSet;
  * The file itself is created complete (header and empty slots) and published atomically, never
  * replacing a file. A crash therefore never loses a key that a stored row needs.
  *
- * <p>Key rotation writes {@code <file>.new}: the same keys wrapped under the new master key. While
- * it exists beside a file that opens, this object is <em>frozen</em> (no key is created or
- * destroyed), so the two files hold the same keys. When the file does not open under the key the
- * database accepted but {@code .new} does, the rotation committed: the old file is overwritten with
- * zeros and deleted, and {@code .new} takes its place.
+ * <p>Key rotation writes {@code <file>.new} (the same keys wrapped under the new master key) while
+ * it holds the vault, just before the transaction that re-seals the rows under the new key. On the
+ * next open, the file wrapped under the key the database accepted wins: if that is {@code .new},
+ * the rotation committed, so the old file is overwritten with zeros and deleted and {@code .new}
+ * takes its place; otherwise {@code .new} (a rotation that never committed) is overwritten and
+ * deleted. Both hold the same keys, since no key is made or destroyed while the vault is held.
  */
 final class PeriodKeys implements AutoCloseable {
     static final String FILE = "dari.periods";
@@ -68,7 +69,6 @@ final class PeriodKeys implements AutoCloseable {
 
     private final Path file;
     private final byte[] wrapKey;
-    private final boolean frozen;
     private final SecureRandom random = new SecureRandom();
     private final TreeMap<Integer, Period> periods = new TreeMap<>();
     private final TreeSet<Integer> freeSlots = new TreeSet<>();
@@ -77,10 +77,9 @@ final class PeriodKeys implements AutoCloseable {
     /** Tests only: slot writes stop after this many bytes and fail, as on a disk failing mid-write (-1: off). */
     private volatile int failWritesAfter = -1;
 
-    private PeriodKeys(Path file, byte[] wrapKey, boolean frozen) {
+    private PeriodKeys(Path file, byte[] wrapKey) {
         this.file = file;
         this.wrapKey = wrapKey.clone();
-        this.frozen = frozen;
     }
 
     static Path path(Path dataDir) {
@@ -110,7 +109,8 @@ final class PeriodKeys implements AutoCloseable {
                 SecureFiles.destroy(main);
                 SecureFiles.moveAtomically(staged, main);
                 mainExists = mainOpens = true;
-                stagedExists = false;
+            } else if (mainOpens && stagedExists) {
+                SecureFiles.destroy(staged); // a rotation that never committed (the database accepted this key)
             }
             if (mainExists && !mainOpens) {
                 throw new VaultException(Problem.KEY_FILE,
@@ -127,7 +127,7 @@ final class PeriodKeys implements AutoCloseable {
                     if (!headerMatches(main, ring)) throw raced;
                 }
             }
-            PeriodKeys keys = new PeriodKeys(main, ring.subkey(KeyPurpose.PERIOD_WRAP), stagedExists);
+            PeriodKeys keys = new PeriodKeys(main, ring.subkey(KeyPurpose.PERIOD_WRAP));
             keys.load();
             return keys;
         } catch (IOException e) {
@@ -138,7 +138,7 @@ final class PeriodKeys implements AutoCloseable {
     /**
      * Rotation, just before the database is re-keyed (the caller holds the vault, so no key is
      * created or destroyed meanwhile): writes {@code .new} with every live key wrapped under {@code
-     * to}, in the same slots. A vault opened while it lies beside this file is frozen.
+     * to}, in the same slots. The next {@link #open} settles it.
      */
     synchronized void stageRewrapped(KeyRing to) {
         requireOpen();
@@ -201,7 +201,6 @@ final class PeriodKeys implements AutoCloseable {
     synchronized Sealer sealerCreating(int day, KeyPurpose purpose) {
         Sealer existing = sealer(day, purpose);
         if (existing != null) return existing;
-        if (frozen) throw new VaultException(Problem.KEY_FILE, "a key rotation is in progress; no new period key");
         byte[] key = new byte[KEY_LENGTH];
         random.nextBytes(key);
         int slot = freeSlots.isEmpty() ? grow() : freeSlots.first();
@@ -223,19 +222,15 @@ final class PeriodKeys implements AutoCloseable {
         return new TreeSet<>(periods.keySet());
     }
 
-    boolean frozen() {
-        return frozen;
-    }
-
     /**
      * Destroys day {@code day}'s key: its slot is overwritten in place with zeros and fsynced, then
      * the key is wiped from memory. The caller has made sure no stored row needs it. Returns false
-     * (and changes nothing) while frozen or if the key is not live.
+     * (and changes nothing) if the key is not live.
      */
     synchronized boolean destroy(int day) {
         requireOpen();
         Period p = periods.get(day);
-        if (p == null || frozen) return false;
+        if (p == null) return false;
         try {
             writeSlot(p.slot(), new byte[SLOT]);
         } catch (IOException e) {
@@ -279,10 +274,8 @@ final class PeriodKeys implements AutoCloseable {
             if (key == null || periods.containsKey(day)) {
                 if (key != null) Arrays.fill(key, (byte) 0);
                 // torn by a crash while written (so no row was sealed with it) or destroyed: never a live key
-                if (!frozen) {
-                    writeSlot(slot, new byte[SLOT]);
-                    freeSlots.add(slot);
-                }
+                writeSlot(slot, new byte[SLOT]);
+                freeSlots.add(slot);
                 continue;
             }
             periods.put(day, period(slot, day, key));

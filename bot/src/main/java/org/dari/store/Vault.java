@@ -224,12 +224,10 @@ public final class Vault implements AutoCloseable {
 
     /**
      * Destroys the key of every past day that no row needs any more (rows first, then the key: call
-     * after a purge). Today's key stays, as does every key while a rotation is staged. Returns how
-     * many keys were destroyed.
+     * after a purge). Today's key stays. Returns how many keys were destroyed.
      */
     synchronized int destroyUnneededPeriodKeys() {
         requireOpen();
-        if (periods.frozen()) return 0;
         int today = rows.today();
         int destroyed = write(c -> {
             java.util.Set<Integer> needed = referencedPeriods();

@@ -347,6 +347,22 @@ class PeriodKeysTest {
     }
 
     @Test
+    void aRotationThatStagedItsDayKeysButNeverCommittedLeavesTheOldFileInCharge() throws Exception {
+        byte[] before;
+        try (Vault vault = open(); MasterKey next = MasterKey.generate(); KeyRing nextRing = new KeyRing(next)) {
+            vault.journal().accept(ALICE, TEXT, 1L, false);
+            before = Files.readAllBytes(slotFile());
+            vault.periodKeys().stageRewrapped(nextRing); // then the process dies before the re-seal commits
+            assertTrue(Files.exists(PeriodKeys.staged(data)));
+        }
+        try (Vault vault = restart()) {
+            assertEquals(TEXT, vault.journal().pending().get(0).text());
+        }
+        assertFalse(Files.exists(PeriodKeys.staged(data)), "the copy under a key that never took over is destroyed");
+        assertArrayEquals(before, Files.readAllBytes(slotFile()));
+    }
+
+    @Test
     void aMissingSlotFileOfADatabaseThatNeedsItIsRefusedNotRecreated() throws Exception {
         try (Vault vault = open()) {
             vault.journal().accept(ALICE, TEXT, 1L, false);
