@@ -101,6 +101,7 @@ final class PeriodKeys implements AutoCloseable {
         try {
             requireSafe(main);
             requireSafe(staged);
+            SecureFiles.destroy(SecureFiles.sibling(staged, ".tmp")); // a staging cut short by a crash
             boolean mainExists = Files.exists(main, LinkOption.NOFOLLOW_LINKS);
             boolean stagedExists = Files.exists(staged, LinkOption.NOFOLLOW_LINKS);
             boolean mainOpens = mainExists && headerMatches(main, ring);
