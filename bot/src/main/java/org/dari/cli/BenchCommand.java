@@ -59,6 +59,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sessions", paramLabel = "N", description = "Sessions to hold when measuring the heap (default: ${DEFAULT-VALUE}).")
     int sessions = 10_000;
 
+    @Option(names = "--only", paramLabel = "PHASE", description = "Measure one phase alone: retrieval (start and retrieval decision only).")
+    String only;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed for the simulated people (default: ${DEFAULT-VALUE}).")
     long seed = 12;
 
@@ -69,6 +72,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (only != null && !only.equals("retrieval")) throw new Main.UsageException("--only takes: retrieval");
         if (people < 1 || messages < 1 || duration < 1 || rate < 1 || sessions < 0) {
             throw new Main.UsageException("--people, --messages, --duration and --rate must be positive");
         }
@@ -112,6 +116,15 @@ final class BenchCommand implements Callable<Integer> {
                 double classifierSeconds = (System.currentTimeMillis() - jvmStart) / 1000.0;
 
                 Stats retrieval = retrieval(bot.knowledge(), progress);
+                if ("retrieval".equals(only)) {
+                    progress.stop();
+                    out.printf(Locale.ROOT, "start to first answer        %.2f s (from JVM start, signing key created on this first run)%n", startSeconds);
+                    out.printf(Locale.ROOT, "retrieval decision           p50 %.3f ms  p99 %.3f ms  mean %.3f ms (%d questions, warmed up, one thread)%n",
+                            retrieval.p50(), retrieval.p99(), retrieval.mean(), BenchMix.questions().size());
+                    out.printf(Locale.ROOT, "retrieval_p50_ms=%.3f retrieval_p99_ms=%.3f start_s=%.2f%n",
+                            retrieval.p50(), retrieval.p99(), startSeconds);
+                    return 0;
+                }
 
                 Load load = new Load(transport, new Random(seed), current);
                 // warm-up: the JIT compiles the pipeline before anything is measured
