@@ -165,76 +165,36 @@ final class LexicalIndex {
         }
     }
 
-    /**
-     * Adds each allowed document's score for {@code query} × {@code boost} into {@code scores}, and
-     * marks the documents it matches.
-     */
-    void score(Query query, float boost, boolean[] allowed, double[] scores) {
-        Hits hits = evaluate(query, boost, allowed);
-        for (int i = 0; i < hits.size; i++) scores[hits.docs[i]] += hits.scores[i];
+    /** Scores queries over the allowed documents only; one per question (not shared between threads). */
+    Evaluation evaluation(boolean[] allowed) {
+        return new Evaluation(allowed);
     }
 
-    /** The documents a query matches, ascending, with their scores. */
+    /**
+     * A query's scores over every document, to keep and apply to many questions: a document's score
+     * does not depend on which other documents a question allows.
+     */
+    Scores scoresOverAll(Query query, float boost) {
+        boolean[] all = new boolean[maxDoc];
+        Arrays.fill(all, true);
+        Hits hits = new Evaluation(all).evaluate(query, boost, 0);
+        return new Scores(Arrays.copyOf(hits.docs, hits.size), Arrays.copyOf(hits.scores, hits.size));
+    }
+
+    /** The documents a query matches, with their scores; immutable. */
+    static final class Scores {
+        private final int[] docs;
+        private final float[] scores;
+
+        private Scores(int[] docs, float[] scores) {
+            this.docs = docs;
+            this.scores = scores;
+        }
+    }
+
+    /** The documents a query matches (in no particular order), with their scores. */
     private record Hits(int[] docs, float[] scores, int size) {
         static final Hits NONE = new Hits(new int[0], new float[0], 0);
-    }
-
-    private Hits evaluate(Query query, float boost, boolean[] allowed) {
-        if (query instanceof BoostQuery b) return evaluate(b.getQuery(), b.getBoost() * boost, allowed);
-        if (query instanceof TermQuery t) return term(t, boost, allowed);
-        if (query instanceof SynonymQuery s) return synonym(s, boost, allowed);
-        if (query instanceof BooleanQuery b) return bool(b, boost, allowed);
-        if (query instanceof DisjunctionMaxQuery d) return disjunctionMax(d, boost, allowed);
-        throw new IllegalArgumentException("query type not supported: " + query.getClass().getSimpleName());
-    }
-
-    private Hits term(TermQuery query, float boost, boolean[] allowed) {
-        Field field = fields.get(query.getTerm().field());
-        Postings p = field == null ? null : field.postings.get(query.getTerm().bytes());
-        if (p == null) return Hits.NONE;
-        float weight = boost * field.idf(p.docFreq());
-        int[] docs = new int[p.docs.length];
-        float[] scores = new float[p.docs.length];
-        int n = 0;
-        for (int i = 0; i < p.docs.length; i++) {
-            int doc = p.docs[i];
-            if (!allowed[doc]) continue;
-            docs[n] = doc;
-            scores[n++] = bm25(weight, p.freqs[i], field.normInverse[field.norms[doc] & 0xFF]);
-        }
-        return new Hits(docs, scores, n);
-    }
-
-    /** Lucene's SynonymQuery: one pseudo-term whose frequency is the sum, document frequency the largest. */
-    private Hits synonym(SynonymQuery query, float boost, boolean[] allowed) {
-        Field field = fields.get(query.getField());
-        if (field == null) return Hits.NONE;
-        int docFreq = 0;
-        int[] freqs = null;
-        int matched = 0;
-        for (var t : query.getTerms()) {
-            Postings p = field.postings.get(t.bytes());
-            if (p == null) continue;
-            docFreq = Math.max(docFreq, p.docFreq());
-            if (freqs == null) freqs = new int[maxDoc];
-            for (int i = 0; i < p.docs.length; i++) {
-                int doc = p.docs[i];
-                if (!allowed[doc]) continue;
-                if (freqs[doc] == 0) matched++;
-                freqs[doc] += p.freqs[i];
-            }
-        }
-        if (matched == 0) return Hits.NONE;
-        float weight = boost * field.idf(docFreq);
-        int[] docs = new int[matched];
-        float[] scores = new float[matched];
-        int n = 0;
-        for (int doc = 0; doc < maxDoc && n < matched; doc++) {
-            if (freqs[doc] == 0) continue;
-            docs[n] = doc;
-            scores[n++] = bm25(weight, freqs[doc], field.normInverse[field.norms[doc] & 0xFF]);
-        }
-        return new Hits(docs, scores, n);
     }
 
     /** As Lucene's BM25 scorer computes it (weight = boost × idf), in the same float steps. */
@@ -242,84 +202,198 @@ final class LexicalIndex {
         return weight - weight / (1f + freq * normInverse);
     }
 
-    private Hits bool(BooleanQuery query, float boost, boolean[] allowed) {
-        if (query.getMinimumNumberShouldMatch() > 0) {
-            throw new IllegalArgumentException("minimum should-match not supported");
-        }
-        double[] sum = null;
-        int[] required = null;
-        boolean[] anyShould = null;
-        int requiredClauses = 0;
-        boolean hasShould = false;
-        for (BooleanClause clause : query.clauses()) {
-            BooleanClause.Occur occur = clause.getOccur();
-            if (occur == BooleanClause.Occur.MUST_NOT) throw new IllegalArgumentException("MUST_NOT not supported");
-            Hits hits = evaluate(clause.getQuery(), boost, allowed);
-            if (sum == null) {
-                sum = new double[maxDoc];
-                required = new int[maxDoc];
-                anyShould = new boolean[maxDoc];
-            }
-            boolean scoring = occur != BooleanClause.Occur.FILTER;
-            boolean isRequired = occur != BooleanClause.Occur.SHOULD;
-            if (isRequired) requiredClauses++;
-            else hasShould = true;
-            for (int i = 0; i < hits.size; i++) {
-                int doc = hits.docs[i];
-                if (scoring) sum[doc] += hits.scores[i];
-                if (isRequired) required[doc]++;
-                else anyShould[doc] = true;
-            }
-        }
-        if (sum == null || (requiredClauses == 0 && !hasShould)) return Hits.NONE;
-        int n = 0;
-        int[] docs = new int[maxDoc];
-        float[] scores = new float[maxDoc];
-        for (int doc = 0; doc < maxDoc; doc++) {
-            boolean match = requiredClauses > 0 ? required[doc] == requiredClauses : anyShould[doc];
-            if (!match) continue;
-            docs[n] = doc;
-            scores[n++] = (float) sum[doc];
-        }
-        return new Hits(docs, scores, n);
-    }
+    /**
+     * One query's evaluation. Each nesting depth has a map from document to its slot in that node's
+     * compact arrays (0: not seen yet), cleared again after use, so a node costs its hits, not the index.
+     */
+    final class Evaluation {
+        private final boolean[] allowed;
+        private final List<int[]> slotsByDepth = new ArrayList<>();
 
-    /** Lucene's DisjunctionMaxQuery: the best clause's score plus the tie-breaker times the others'. */
-    private Hits disjunctionMax(DisjunctionMaxQuery query, float boost, boolean[] allowed) {
-        float[] max = null;
-        double[] others = null;
-        boolean[] matched = null;
-        for (Query disjunct : query.getDisjuncts()) {
-            Hits hits = evaluate(disjunct, boost, allowed);
-            if (max == null) {
-                max = new float[maxDoc];
-                others = new double[maxDoc];
-                matched = new boolean[maxDoc];
+        private Evaluation(boolean[] allowed) {
+            this.allowed = allowed;
+        }
+
+        /**
+         * Adds each allowed document's score for {@code query} × {@code boost} into {@code scores}.
+         * Documents are visited in no particular order: a score is a sum or a maximum, never a sequence.
+         */
+        void score(Query query, float boost, double[] scores) {
+            Hits hits = evaluate(query, boost, 0);
+            for (int i = 0; i < hits.size; i++) scores[hits.docs[i]] += hits.scores[i];
+        }
+
+        /** Adds the allowed documents' scores of {@link #scoresOverAll} into {@code scores}. */
+        void add(Scores kept, double[] scores) {
+            for (int i = 0; i < kept.docs.length; i++) {
+                int doc = kept.docs[i];
+                if (allowed[doc]) scores[doc] += kept.scores[i];
             }
-            for (int i = 0; i < hits.size; i++) {
-                int doc = hits.docs[i];
-                float s = hits.scores[i];
-                if (!matched[doc]) {
-                    matched[doc] = true;
-                    max[doc] = s;
-                } else if (s >= max[doc]) {
-                    others[doc] += max[doc];
-                    max[doc] = s;
-                } else {
-                    others[doc] += s;
+        }
+
+        private int[] slots(int depth) {
+            while (slotsByDepth.size() <= depth) slotsByDepth.add(new int[maxDoc]);
+            return slotsByDepth.get(depth);
+        }
+
+        private Hits evaluate(Query query, float boost, int depth) {
+            if (query instanceof BoostQuery b) return evaluate(b.getQuery(), b.getBoost() * boost, depth);
+            if (query instanceof TermQuery t) return term(t, boost);
+            if (query instanceof SynonymQuery s) return synonym(s, boost, depth);
+            if (query instanceof BooleanQuery b) return bool(b, boost, depth);
+            if (query instanceof DisjunctionMaxQuery d) return disjunctionMax(d, boost, depth);
+            throw new IllegalArgumentException("query type not supported: " + query.getClass().getSimpleName());
+        }
+
+        private Hits term(TermQuery query, float boost) {
+            Field field = fields.get(query.getTerm().field());
+            Postings p = field == null ? null : field.postings.get(query.getTerm().bytes());
+            if (p == null) return Hits.NONE;
+            float weight = boost * field.idf(p.docFreq());
+            int[] docs = new int[p.docs.length];
+            float[] scores = new float[p.docs.length];
+            int n = 0;
+            for (int i = 0; i < p.docs.length; i++) {
+                int doc = p.docs[i];
+                if (!allowed[doc]) continue;
+                docs[n] = doc;
+                scores[n++] = bm25(weight, p.freqs[i], field.normInverse[field.norms[doc] & 0xFF]);
+            }
+            return new Hits(docs, scores, n);
+        }
+
+        /** Lucene's SynonymQuery: one pseudo-term whose frequency is the sum, document frequency the largest. */
+        private Hits synonym(SynonymQuery query, float boost, int depth) {
+            Field field = fields.get(query.getField());
+            if (field == null) return Hits.NONE;
+            List<Postings> postings = new ArrayList<>();
+            int docFreq = 0;
+            int capacity = 0;
+            for (var t : query.getTerms()) {
+                Postings p = field.postings.get(t.bytes());
+                if (p == null) continue;
+                postings.add(p);
+                docFreq = Math.max(docFreq, p.docFreq());
+                capacity += p.docs.length;
+            }
+            if (postings.isEmpty()) return Hits.NONE;
+            int[] slot = slots(depth);
+            int[] docs = new int[capacity];
+            int[] freqs = new int[capacity];
+            int n = 0;
+            for (Postings p : postings) {
+                for (int i = 0; i < p.docs.length; i++) {
+                    int doc = p.docs[i];
+                    if (!allowed[doc]) continue;
+                    int s = slot[doc] - 1;
+                    if (s < 0) {
+                        s = n++;
+                        slot[doc] = s + 1;
+                        docs[s] = doc;
+                    }
+                    freqs[s] += p.freqs[i];
                 }
             }
+            float weight = boost * field.idf(docFreq);
+            float[] scores = new float[n];
+            for (int s = 0; s < n; s++) {
+                int doc = docs[s];
+                slot[doc] = 0;
+                scores[s] = bm25(weight, freqs[s], field.normInverse[field.norms[doc] & 0xFF]);
+            }
+            return new Hits(docs, scores, n);
         }
-        if (max == null) return Hits.NONE;
-        float tie = query.getTieBreakerMultiplier();
-        int n = 0;
-        int[] docs = new int[maxDoc];
-        float[] scores = new float[maxDoc];
-        for (int doc = 0; doc < maxDoc; doc++) {
-            if (!matched[doc]) continue;
-            docs[n] = doc;
-            scores[n++] = (float) (max[doc] + others[doc] * tie);
+
+        private Hits bool(BooleanQuery query, float boost, int depth) {
+            if (query.getMinimumNumberShouldMatch() > 0) {
+                throw new IllegalArgumentException("minimum should-match not supported");
+            }
+            List<BooleanClause> clauses = query.clauses();
+            Hits[] hits = new Hits[clauses.size()];
+            int capacity = 0;
+            int requiredClauses = 0;
+            for (int c = 0; c < hits.length; c++) {
+                BooleanClause.Occur occur = clauses.get(c).getOccur();
+                if (occur == BooleanClause.Occur.MUST_NOT) throw new IllegalArgumentException("MUST_NOT not supported");
+                if (occur != BooleanClause.Occur.SHOULD) requiredClauses++;
+                hits[c] = evaluate(clauses.get(c).getQuery(), boost, depth + 1);
+                capacity += hits[c].size;
+            }
+            int[] slot = slots(depth);
+            int[] docs = new int[capacity];
+            double[] sums = new double[capacity];
+            int[] required = new int[capacity];
+            int n = 0;
+            for (int c = 0; c < hits.length; c++) {
+                BooleanClause.Occur occur = clauses.get(c).getOccur();
+                boolean scoring = occur != BooleanClause.Occur.FILTER;
+                boolean isRequired = occur != BooleanClause.Occur.SHOULD;
+                Hits h = hits[c];
+                for (int i = 0; i < h.size; i++) {
+                    int doc = h.docs[i];
+                    int s = slot[doc] - 1;
+                    if (s < 0) {
+                        s = n++;
+                        slot[doc] = s + 1;
+                        docs[s] = doc;
+                    }
+                    if (scoring) sums[s] += h.scores[i];
+                    if (isRequired) required[s]++;
+                }
+            }
+            // with required clauses, a document must match them all (SHOULD clauses only add);
+            // without, matching any SHOULD clause is enough
+            int[] outDocs = new int[n];
+            float[] outScores = new float[n];
+            int m = 0;
+            for (int s = 0; s < n; s++) {
+                slot[docs[s]] = 0;
+                if (required[s] != requiredClauses) continue;
+                outDocs[m] = docs[s];
+                outScores[m++] = (float) sums[s];
+            }
+            return new Hits(outDocs, outScores, m);
         }
-        return new Hits(Arrays.copyOf(docs, n), Arrays.copyOf(scores, n), n);
+
+        /** Lucene's DisjunctionMaxQuery: the best clause's score plus the tie-breaker times the others'. */
+        private Hits disjunctionMax(DisjunctionMaxQuery query, float boost, int depth) {
+            List<Hits> hits = new ArrayList<>();
+            int capacity = 0;
+            for (Query disjunct : query.getDisjuncts()) {
+                Hits h = evaluate(disjunct, boost, depth + 1);
+                hits.add(h);
+                capacity += h.size;
+            }
+            int[] slot = slots(depth);
+            int[] docs = new int[capacity];
+            float[] max = new float[capacity];
+            double[] others = new double[capacity];
+            int n = 0;
+            for (Hits h : hits) {
+                for (int i = 0; i < h.size; i++) {
+                    int doc = h.docs[i];
+                    float score = h.scores[i];
+                    int s = slot[doc] - 1;
+                    if (s < 0) {
+                        s = n++;
+                        slot[doc] = s + 1;
+                        docs[s] = doc;
+                        max[s] = score;
+                    } else if (score >= max[s]) {
+                        others[s] += max[s];
+                        max[s] = score;
+                    } else {
+                        others[s] += score;
+                    }
+                }
+            }
+            float tie = query.getTieBreakerMultiplier();
+            float[] scores = new float[n];
+            for (int s = 0; s < n; s++) {
+                slot[docs[s]] = 0;
+                scores[s] = (float) (max[s] + others[s] * tie);
+            }
+            return new Hits(docs, scores, n);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package org.dari.knowledge;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.Query;
@@ -60,6 +62,8 @@ public final class Retriever implements AutoCloseable {
     static final double EN_LUCENE_SCALE = 80;
     /** How many of the classifier's best ids Lucene ranks (0: all); fewer documents to score. */
     static final int SHORTLIST = 10;
+    /** Synonym groups' scores kept (each a few kilobytes at most). */
+    private static final int SYNONYM_CACHE = 4_096;
 
     private final Classifier classifier;
     private final TextAnalyzers analyzers;
@@ -77,6 +81,12 @@ public final class Retriever implements AutoCloseable {
     private final Map<String, int[]> docsOfEntry;
     /** Per language: which documents are in it. */
     private final Map<Lang, boolean[]> langDocs;
+    /**
+     * The scores of each synonym group's disjunction over all documents, by language and the group's
+     * words a question lacks (the words come from the synonym files, never from a question). Bounded
+     * all the same, as the subsets of a group's words are many in principle.
+     */
+    private final Cache<String, LexicalIndex.Scores> synonymScores;
 
     public Retriever(KnowledgeBase kb, TextAnalyzers analyzers, Map<Lang, Synonyms> synonyms, Weights weights) {
         this(kb, Map.of(), analyzers, synonyms, weights);
@@ -147,6 +157,7 @@ public final class Retriever implements AutoCloseable {
             inLang.put(lang, mask);
         }
         this.langDocs = inLang;
+        this.synonymScores = Caffeine.newBuilder().maximumSize(SYNONYM_CACHE).build();
     }
 
     /** The documents in the order they are numbered, with their entry, kind and language. */
@@ -183,6 +194,7 @@ public final class Retriever implements AutoCloseable {
         this.entryIds = index.entryIds;
         this.docsOfEntry = index.docsOfEntry;
         this.langDocs = index.langDocs;
+        this.synonymScores = index.synonymScores;
     }
 
     /** The same index, ranked with {@code classifier} blended in (the index is shared, not rebuilt). */
@@ -239,21 +251,33 @@ public final class Retriever implements AutoCloseable {
         Synonyms syn = synonyms.getOrDefault(lang, Synonyms.empty());
         QueryBuilder builder = new QueryBuilder(analyzers.analyzer());
         boolean[] allowed = allowedDocs(lang, shortlist);
+        LexicalIndex.Evaluation scoring = index.evaluation(allowed);
         double[] sums = new double[index.maxDoc()];
-        addClause(sums, allowed, builder.createBooleanQuery(wordField(lang), q), weights.word());
-        addClause(sums, allowed, builder.createBooleanQuery(gramField(lang), q), weights.gram());
+        addClause(sums, scoring, builder.createBooleanQuery(wordField(lang), q), weights.word());
+        addClause(sums, scoring, builder.createBooleanQuery(gramField(lang), q), weights.gram());
         // Each synonym group counts once, by its best-matching word, however many variants it lists.
         for (List<String> group : syn.expansionGroups(q)) {
-            List<Query> alternatives = new ArrayList<>();
-            for (String word : group) {
-                Query w = builder.createBooleanQuery(wordField(lang), word);
-                if (w != null) alternatives.add(w);
-                Query g = weights.synonymGram() > 0 ? builder.createBooleanQuery(gramField(lang), word) : null;
-                if (g != null) alternatives.add(new BoostQuery(g, (float) (weights.synonymGram() / Math.max(1e-9, weights.synonymWord()))));
-            }
-            if (!alternatives.isEmpty()) addClause(sums, allowed, new DisjunctionMaxQuery(alternatives, 0.1f), weights.synonymWord());
+            String key = lang.code() + '\u0000' + String.join("\u0000", group);
+            LexicalIndex.Scores kept = synonymScores.get(key, k -> {
+                Query query = synonymQuery(builder, lang, group);
+                return query == null ? null : index.scoresOverAll(query, (float) weights.synonymWord());
+            });
+            if (kept != null) scoring.add(kept, sums);
         }
         return entryScores(topDocs(allowed, sums), sums);
+    }
+
+    /** One synonym group's clause: the best of its words in either field; null when it has none. */
+    private Query synonymQuery(QueryBuilder builder, Lang lang, List<String> group) {
+        if (weights.synonymWord() <= 0) return null;
+        List<Query> alternatives = new ArrayList<>();
+        for (String word : group) {
+            Query w = builder.createBooleanQuery(wordField(lang), word);
+            if (w != null) alternatives.add(w);
+            Query g = weights.synonymGram() > 0 ? builder.createBooleanQuery(gramField(lang), word) : null;
+            if (g != null) alternatives.add(new BoostQuery(g, (float) (weights.synonymGram() / Math.max(1e-9, weights.synonymWord()))));
+        }
+        return alternatives.isEmpty() ? null : new DisjunctionMaxQuery(alternatives, 0.1f);
     }
 
     /** The documents of the language, and of the shortlisted ids when there is a shortlist. */
@@ -269,8 +293,8 @@ public final class Retriever implements AutoCloseable {
         return allowed;
     }
 
-    private void addClause(double[] sums, boolean[] allowed, Query clause, double boost) {
-        if (clause != null && boost > 0) index.score(clause, (float) boost, allowed, sums);
+    private static void addClause(double[] sums, LexicalIndex.Evaluation scoring, Query clause, double boost) {
+        if (clause != null && boost > 0) scoring.score(clause, (float) boost, sums);
     }
 
     /** The allowed documents, best first (equal scores: lower document number first), at most {@value #TOP_DOCS}. */
