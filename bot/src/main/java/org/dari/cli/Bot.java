@@ -117,7 +117,7 @@ public final class Bot implements AutoCloseable {
                                           boolean trainInBackground) {
         return new KnowledgeService(new KnowledgeService.Paths(home.resolve(config.knowledge().seedsDir()),
                 home.resolve(config.knowledge().i18nDir())), clock, config.thresholds(), Retriever.Weights.defaults(),
-                adminNotices, trainInBackground);
+                adminNotices, trainInBackground, org.dari.knowledge.ClassifierCache.in(home.cacheDir()));
     }
 
     static Map<String, Map<Lang, String>> categoryTitles(Path i18n) throws IOException {

@@ -25,6 +25,11 @@ public final class Synonyms {
         this.groups = groups.stream().map(List::copyOf).toList();
     }
 
+    /** The groups as loaded (what a cache of anything derived from them is keyed by). */
+    List<List<String>> groups() {
+        return groups;
+    }
+
     public static Synonyms empty() {
         return new Synonyms(List.of());
     }
