@@ -140,7 +140,7 @@ public final class Classifier {
                     || java.util.stream.IntStream.of(model.getLabels()).anyMatch(x -> x < 0 || x >= classOfLabel.length)) {
                 throw new IOException("model does not fit its dictionary");
             }
-            models.put(lang, new LangModel(model, Map.copyOf(dictionary), classOfLabel));
+            models.put(lang, new LangModel(model, java.util.Collections.unmodifiableMap(dictionary), classOfLabel));
         }
         return new Classifier(models, synonyms);
     }

@@ -28,14 +28,14 @@ import java.util.Properties;
  * holds only what is derived from the bundled public content (feature names cut from the seeds and
  * word lists, class ids, weights), never anything a person wrote. It is used only when its key (a
  * SHA-256 of the code build, the training parameters, every training text and every synonym group)
- * matches and its checksum holds; any other file is ignored and replaced after the next training.
+ * matches and its CRC-32C checksum holds; any other file is ignored and replaced after the next training.
  */
 public final class ClassifierCache {
     private static final SafeLog LOG = SafeLog.of(ClassifierCache.class);
     static final String FILE = "classifier.bin";
     private static final byte[] MAGIC = "DARI-CLS".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
-    private static final int DIGEST_BYTES = 32;
+    private static final int CHECKSUM_BYTES = 4;
     private static final long MAX_BYTES = 512L << 20;
 
     private final Path dir;
@@ -92,11 +92,9 @@ public final class ClassifierCache {
         try {
             if (Files.size(file()) > MAX_BYTES) return ignored("too_large");
             byte[] bytes = Files.readAllBytes(file());
-            if (bytes.length < MAGIC.length + DIGEST_BYTES) return ignored("short");
-            int body = bytes.length - DIGEST_BYTES;
-            MessageDigest sha = sha256();
-            sha.update(bytes, 0, body);
-            if (!MessageDigest.isEqual(sha.digest(), Arrays.copyOfRange(bytes, body, bytes.length))) return ignored("checksum");
+            if (bytes.length < MAGIC.length + CHECKSUM_BYTES) return ignored("short");
+            int body = bytes.length - CHECKSUM_BYTES;
+            if (!Arrays.equals(checksum(bytes, body), Arrays.copyOfRange(bytes, body, bytes.length))) return ignored("checksum");
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
             byte[] magic = in.readNBytes(MAGIC.length);
             if (!Arrays.equals(magic, MAGIC) || in.readInt() != FORMAT) return ignored("format");
@@ -124,19 +122,19 @@ public final class ClassifierCache {
             out.writeUTF(key);
             classifier.writeTo(out);
             out.flush();
-            byte[] digest = sha256().digest(buffer.toByteArray());
+            byte[] checksum = checksum(buffer.toByteArray(), buffer.size());
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, ".classifier-", ".tmp");
             try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
                  OutputStream file = java.nio.channels.Channels.newOutputStream(channel)) {
                 buffer.writeTo(file);
-                file.write(digest);
+                file.write(checksum);
                 file.flush();
                 channel.force(true);
             }
             Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
-            LOG.info("knowledge.classifier_cache_written", "bytes", buffer.size() + DIGEST_BYTES);
+            LOG.info("knowledge.classifier_cache_written", "bytes", buffer.size() + CHECKSUM_BYTES);
         } catch (IOException | RuntimeException e) {
             // a read-only install trains at every start; nothing else depends on the cache
             LOG.warn("knowledge.classifier_cache_not_written", "error", SafeLog.kind(e));
@@ -173,6 +171,17 @@ public final class ClassifierCache {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         sha.update(new byte[] {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length});
         sha.update(b);
+    }
+
+    /**
+     * CRC-32C of the first {@code length} bytes: catches a torn or damaged file (the key already names
+     * the content); computed by the JVM's intrinsic even before the JIT warms, unlike SHA-256 over 40 MB.
+     */
+    private static byte[] checksum(byte[] bytes, int length) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, length);
+        int v = (int) crc.getValue();
+        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
 
     private static MessageDigest sha256() {
