@@ -3,7 +3,6 @@ package org.dari.cli;
 import org.dari.knowledge.KnowledgeService;
 import org.dari.knowledge.Lang;
 import org.dari.referral.Caseworker;
-import org.dari.referral.OrganisationRegistry;
 import org.dari.transport.InboundMessage;
 import org.dari.transport.MemoryTransport;
 import picocli.CommandLine.Command;
@@ -86,9 +85,9 @@ final class BenchCommand implements Callable<Integer> {
         Progress progress = new Progress(err);
         try {
             Config config = benchConfig(Config.defaults().withDataDir(dir.resolve("data").toString()));
-            OrganisationRegistry registry = Registries.load(config, home, err);
-            Set<String> caseworkers = registry.organisations().stream()
-                    .flatMap(o -> o.caseworkers().stream()).map(Caseworker::account).collect(Collectors.toSet());
+            // checked beside the knowledge build, as the console does
+            Registries.Pending registry = Registries.loadAside(config, home, err);
+            Set<String> caseworkers = java.util.concurrent.ConcurrentHashMap.newKeySet();
             LongAdder toCaseworkers = new LongAdder();
             AtomicLong firstSend = new AtomicLong();
             MemoryTransport transport = new MemoryTransport(m -> {
@@ -99,6 +98,8 @@ final class BenchCommand implements Callable<Integer> {
             try (LocalState state = LocalState.open(config, Clock.systemUTC());
                  Bot bot = new Bot(config, home, transport, state, registry, Clock.systemUTC(), err,
                          (message, acceptedNanos) -> current.get().record(System.nanoTime() - acceptedNanos))) {
+                registry.get().organisations().stream().flatMap(o -> o.caseworkers().stream()).map(Caseworker::account)
+                        .forEach(caseworkers::add);
                 bot.start();
                 progress.start();
 

@@ -42,6 +42,11 @@ public final class Synonyms {
         this.prepared = this.groups.stream().map(g -> g.stream().map(Word::of).toArray(Word[]::new)).toList();
     }
 
+    /** The groups as loaded (what a cache of anything derived from them is keyed by). */
+    List<List<String>> groups() {
+        return groups;
+    }
+
     public static Synonyms empty() {
         return new Synonyms(List.of());
     }
