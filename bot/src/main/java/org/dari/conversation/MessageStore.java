@@ -17,6 +17,8 @@ public interface MessageStore {
     /**
      * Writes every message durably in one transaction (all or none) and returns their journal ids
      * in the same order; the same sender and timestamp give the same id, also twice in one list.
+     * The default takes them one at a time: fine for a store that cannot fail half-way (in memory);
+     * a durable store overrides it with one transaction.
      */
     default long[] acceptAll(List<InboundMessage> messages) {
         long[] ids = new long[messages.size()];

@@ -4,7 +4,7 @@ import org.dari.knowledge.Lang;
 import org.dari.log.SafeLog;
 import org.dari.safety.RateLimiter;
 import org.dari.transport.InboundMessage;
-import org.dari.transport.InboundSink;
+import org.dari.transport.BatchSink;
 import org.dari.transport.OutboundMessage;
 
 import java.nio.ByteBuffer;
@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
  * ends with the answer queued once after restart (how often it is then sent is
  * {@link Delivery}'s guarantee).
  */
-public final class Pipeline implements InboundSink, AutoCloseable {
+public final class Pipeline implements BatchSink, AutoCloseable {
     private static final SafeLog LOG = SafeLog.of(Pipeline.class);
     private static final long COMPLETE_RETRY_MIN_MS = 100;
     private static final long COMPLETE_RETRY_MAX_MS = 60_000;
@@ -83,8 +83,8 @@ public final class Pipeline implements InboundSink, AutoCloseable {
      * Journals every admitted message of the list in one transaction (one fsync), then hands them
      * to the dispatcher in the order received, so each person's order holds. Returns once all are
      * journaled: a message is never processed, and so never answered, before it is on disk. If the
-     * write fails nothing of the list is dispatched and the transport offers the same list again;
-     * the journal recognises a message it already holds (sender and timestamp), so none is taken twice.
+     * write fails, none is journaled or dispatched and the transport offers them again one by one;
+     * the journal recognises a message it still holds (sender and timestamp), so none is taken twice.
      */
     @Override
     public void acceptAll(List<InboundMessage> batch) throws InterruptedException {

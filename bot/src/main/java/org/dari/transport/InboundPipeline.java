@@ -97,7 +97,7 @@ final class InboundPipeline {
 
     void accept(JsonNode event) {
         InboundMessage m = firstTimeMessage(event);
-        if (m != null) deliver(List.of(m));
+        if (m != null) deliver(m);
     }
 
     /** The message an event carries, if it is one not seen before; null otherwise (counted and logged). */
@@ -142,20 +142,34 @@ final class InboundPipeline {
     }
 
     /**
-     * The messages are already off the server: keep offering them, all together and in order, until
-     * the sink has journaled them or we are closed. Offering a list again after a failure cannot
-     * take a message twice (the journal knows it by sender and timestamp).
+     * Several messages from one poll answer: a sink that can journal them in one commit gets them
+     * together (all or none); if that fails, or the sink takes one at a time, each is offered alone
+     * and in order, as before.
      */
     private void deliver(List<InboundMessage> messages) {
+        if (messages.size() > 1 && sink instanceof BatchSink batches) {
+            try {
+                batches.acceptAll(messages);
+                counters.delivered.addAndGet(messages.size());
+                LOG.debug("signal.receive.delivered_batch", "messages", messages.size());
+                return;
+            } catch (Throwable e) {
+                if (fatal(e)) throw (Error) e;
+                counters.sinkFailures.incrementAndGet();
+                LOG.warn("signal.receive.sink_failed", "error", SafeLog.kind(e), "messages", messages.size());
+            }
+        }
+        for (InboundMessage m : messages) deliver(m);
+    }
+
+    /** The message is already off the server: keep offering it until the sink takes it or we are closed. */
+    private void deliver(InboundMessage message) {
         sinkBackoff.reset();
         while (!stop.stopped()) {
             try {
-                if (messages.size() == 1) sink.accept(messages.get(0));
-                else sink.acceptAll(messages);
-                counters.delivered.addAndGet(messages.size());
-                for (InboundMessage m : messages) {
-                    LOG.debug("signal.receive.delivered", "attachments", m.hadAttachments());
-                }
+                sink.accept(message);
+                counters.delivered.incrementAndGet();
+                LOG.debug("signal.receive.delivered", "attachments", message.hadAttachments());
                 return;
             } catch (Throwable e) {
                 if (fatal(e)) throw (Error) e;
@@ -164,8 +178,8 @@ final class InboundPipeline {
             }
             if (!stop.pause(sinkBackoff.next())) break;
         }
-        counters.abandoned.addAndGet(messages.size());
-        LOG.error("signal.receive.delivery_abandoned", "messages", messages.size());
+        counters.abandoned.incrementAndGet();
+        LOG.error("signal.receive.delivery_abandoned");
     }
 
     private void deleteQuietly(String attachmentId) {

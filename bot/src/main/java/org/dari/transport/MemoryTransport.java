@@ -34,7 +34,11 @@ public final class MemoryTransport implements Transport {
     public void deliverAll(java.util.List<InboundMessage> messages) throws Exception {
         InboundSink s = sink;
         if (s == null) throw new IllegalStateException("transport not started");
-        s.acceptAll(messages);
+        if (s instanceof BatchSink batches) {
+            batches.acceptAll(messages);
+        } else {
+            for (InboundMessage m : messages) s.accept(m);
+        }
     }
 
     @Override
