@@ -90,8 +90,10 @@ public final class CommandWords {
             Command word = byWord.get(squash(text));
             if (word != null) return Optional.of(word);
         }
+        if (text.length() > Phrasing.MAX_CHARS) return Optional.empty();
+        Phrasing.Prepared prepared = Phrasing.Prepared.of(text); // once, not once per command
         for (var phrasing : said.entrySet()) {
-            if (phrasing.getValue().matches(text)) return Optional.of(phrasing.getKey());
+            if (phrasing.getValue().matches(prepared)) return Optional.of(phrasing.getKey());
         }
         return Optional.empty();
     }
