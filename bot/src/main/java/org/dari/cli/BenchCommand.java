@@ -3,7 +3,6 @@ package org.dari.cli;
 import org.dari.knowledge.KnowledgeService;
 import org.dari.knowledge.Lang;
 import org.dari.referral.Caseworker;
-import org.dari.referral.OrganisationRegistry;
 import org.dari.transport.InboundMessage;
 import org.dari.transport.MemoryTransport;
 import picocli.CommandLine.Command;
@@ -59,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sessions", paramLabel = "N", description = "Sessions to hold when measuring the heap (default: ${DEFAULT-VALUE}).")
     int sessions = 10_000;
 
+    @Option(names = "--only", paramLabel = "PHASE", description = "Measure one phase alone: retrieval (start and retrieval decision only).")
+    String only;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed for the simulated people (default: ${DEFAULT-VALUE}).")
     long seed = 12;
 
@@ -69,6 +71,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (only != null && !only.equals("retrieval")) throw new Main.UsageException("--only takes: retrieval");
         if (people < 1 || messages < 1 || duration < 1 || rate < 1 || sessions < 0) {
             throw new Main.UsageException("--people, --messages, --duration and --rate must be positive");
         }
@@ -82,9 +85,9 @@ final class BenchCommand implements Callable<Integer> {
         Progress progress = new Progress(err);
         try {
             Config config = benchConfig(Config.defaults().withDataDir(dir.resolve("data").toString()));
-            OrganisationRegistry registry = Registries.load(config, home, err);
-            Set<String> caseworkers = registry.organisations().stream()
-                    .flatMap(o -> o.caseworkers().stream()).map(Caseworker::account).collect(Collectors.toSet());
+            // checked beside the knowledge build, as the console does
+            Registries.Pending registry = Registries.loadAside(config, home, err);
+            Set<String> caseworkers = java.util.concurrent.ConcurrentHashMap.newKeySet();
             LongAdder toCaseworkers = new LongAdder();
             AtomicLong firstSend = new AtomicLong();
             MemoryTransport transport = new MemoryTransport(m -> {
@@ -95,6 +98,8 @@ final class BenchCommand implements Callable<Integer> {
             try (LocalState state = LocalState.open(config, Clock.systemUTC());
                  Bot bot = new Bot(config, home, transport, state, registry, Clock.systemUTC(), err,
                          (message, acceptedNanos) -> current.get().record(System.nanoTime() - acceptedNanos))) {
+                registry.get().organisations().stream().flatMap(o -> o.caseworkers().stream()).map(Caseworker::account)
+                        .forEach(caseworkers::add);
                 bot.start();
                 progress.start();
 
@@ -111,7 +116,21 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 double classifierSeconds = (System.currentTimeMillis() - jvmStart) / 1000.0;
 
-                Stats retrieval = retrieval(bot.knowledge(), progress);
+                Recorder retrievalCpu = new Recorder(RETRIEVAL_SAMPLES);
+                Stats retrieval = retrieval(bot.knowledge(), progress, retrievalCpu);
+                if ("retrieval".equals(only)) {
+                    progress.stop();
+                    out.printf(Locale.ROOT, "start to first answer        %.2f s (from JVM start, signing key created on this first run)%n", startSeconds);
+                    out.printf(Locale.ROOT, "retrieval decision           p50 %.3f ms  p99 %.3f ms  mean %.3f ms (%d questions, warmed up, one thread)%n",
+                            retrieval.p50(), retrieval.p99(), retrieval.mean(), BenchMix.questions().size());
+                    Stats cpu = retrievalCpu.stats();
+                    // thread CPU time leaves out waiting for a core: steadier than wall time on a busy machine
+                    out.printf(Locale.ROOT, "retrieval decision CPU time  p50 %.3f ms  p99 %.3f ms  mean %.3f ms (this thread's CPU only)%n",
+                            cpu.p50(), cpu.p99(), cpu.mean());
+                    out.printf(Locale.ROOT, "retrieval_p50_ms=%.3f retrieval_p99_ms=%.3f retrieval_cpu_p50_ms=%.3f retrieval_cpu_p99_ms=%.3f start_s=%.2f%n",
+                            retrieval.p50(), retrieval.p99(), cpu.p50(), cpu.p99(), startSeconds);
+                    return 0;
+                }
 
                 Load load = new Load(transport, new Random(seed), current);
                 // warm-up: the JIT compiles the pipeline before anything is measured
@@ -177,7 +196,8 @@ final class BenchCommand implements Callable<Integer> {
                 new Config.RateLimit(1_000_000, 1_000_000), c.knowledge(), c.referral());
     }
 
-    private static Stats retrieval(KnowledgeService knowledge, Progress progress) {
+    private static Stats retrieval(KnowledgeService knowledge, Progress progress, Recorder cpu) {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         progress.phase("retrieval", RETRIEVAL_SAMPLES);
         List<String> questions = BenchMix.questions();
         int korean = BenchMix.KOREAN_QUESTIONS.size();
@@ -188,9 +208,11 @@ final class BenchCommand implements Callable<Integer> {
         Recorder r = new Recorder(RETRIEVAL_SAMPLES);
         for (int i = 0; i < RETRIEVAL_SAMPLES; i++) {
             int q = i % questions.size();
+            long c = threads.getCurrentThreadCpuTime();
             long t = System.nanoTime();
             knowledge.decide(questions.get(q), q < korean ? Lang.KO : Lang.EN);
             r.record(System.nanoTime() - t);
+            cpu.record(threads.getCurrentThreadCpuTime() - c);
             progress.done.set(i + 1);
         }
         return r.stats();

@@ -66,21 +66,34 @@ public final class Bot implements AutoCloseable {
     private static final Duration EXPIRY_NOTICE = Duration.ofDays(3);
 
     public Bot(Config config, Home home, Transport transport, LocalState state, OrganisationRegistry registry,
-               Clock clock, PrintStream adminOut) throws IOException {
+               Clock clock, PrintStream adminOut) throws IOException, Main.UsageException {
         this(config, home, transport, state, registry, clock, adminOut, Pipeline.Listener.NONE);
     }
 
     /** With a listener told when each answer is queued (dari bench). */
     Bot(Config config, Home home, Transport transport, LocalState state, OrganisationRegistry registry,
-        Clock clock, PrintStream adminOut, Pipeline.Listener listener) throws IOException {
+        Clock clock, PrintStream adminOut, Pipeline.Listener listener) throws IOException, Main.UsageException {
+        this(config, home, transport, state, Registries.Pending.of(registry), clock, adminOut, listener);
+    }
+
+    /** With the registry still loading: the knowledge builds meanwhile, and the bot waits for the registry's verdict. */
+    Bot(Config config, Home home, Transport transport, LocalState state, Registries.Pending pendingRegistry,
+        Clock clock, PrintStream adminOut, Pipeline.Listener listener) throws IOException, Main.UsageException {
         this.config = config;
         this.clock = clock;
         this.transport = transport;
         this.store = state.store();
-        this.registry = registry;
         UnaryOperator<String> personKey = state.personKey();
         Path i18n = home.resolve(config.knowledge().i18nDir());
         this.knowledge = openKnowledge(config, home, clock, adminOut::println, true);
+        OrganisationRegistry registry;
+        try {
+            registry = pendingRegistry.get();
+        } catch (Main.UsageException | RuntimeException e) {
+            knowledge.close();
+            throw e;
+        }
+        this.registry = registry;
         this.messages = Messages.load(i18n);
         CommandWords commands = CommandWords.load(i18n.resolve("commands.yaml"));
         // an idle session's end makes signal-cli forget the person too, where the transport can
@@ -117,7 +130,7 @@ public final class Bot implements AutoCloseable {
                                           boolean trainInBackground) {
         return new KnowledgeService(new KnowledgeService.Paths(home.resolve(config.knowledge().seedsDir()),
                 home.resolve(config.knowledge().i18nDir())), clock, config.thresholds(), Retriever.Weights.defaults(),
-                adminNotices, trainInBackground);
+                adminNotices, trainInBackground, org.dari.knowledge.ClassifierCache.in(home.cacheDir()));
     }
 
     static Map<String, Map<Lang, String>> categoryTitles(Path i18n) throws IOException {

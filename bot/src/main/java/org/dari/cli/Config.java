@@ -35,12 +35,15 @@ public record Config(
     /**
      * @param transport {@code rest} (signal-cli-rest-api, the default) or {@code signal-cli}
      *                  (signal-cli's own JSON-RPC daemon over HTTP, which can also forget a person)
+     * @param sendTimeoutSeconds how long one call (a send) may take before its outcome counts as unclear;
+     *                           null: the transport's own default (30 s REST, 60 s signal-cli)
      */
     public record Signal(@JsonProperty("transport") String transport,
                          @JsonProperty("url") String url,
                          @JsonProperty("number") String number,
                          @JsonProperty("receive_mode") String receiveMode,
-                         @JsonProperty("poll_timeout_seconds") Integer pollTimeoutSeconds) {
+                         @JsonProperty("poll_timeout_seconds") Integer pollTimeoutSeconds,
+                         @JsonProperty("send_timeout_seconds") Integer sendTimeoutSeconds) {
     }
 
     /**
@@ -162,18 +165,18 @@ public record Config(
     }
 
     Config withEnvironment(Map<String, String> env) {
-        Signal s = signal == null ? new Signal(null, null, null, null, null) : signal;
+        Signal s = signal == null ? new Signal(null, null, null, null, null, null) : signal;
         Keys k = keys == null ? new Keys(null, null, null) : keys;
         return new Config(
                 env.getOrDefault("DARI_DATA_DIR", dataDir),
                 new Signal(env.getOrDefault("DARI_SIGNAL_TRANSPORT", s.transport()), env.getOrDefault("DARI_SIGNAL_URL", s.url()), env.getOrDefault("DARI_SIGNAL_NUMBER", s.number()),
-                        env.getOrDefault("DARI_SIGNAL_RECEIVE_MODE", s.receiveMode()), s.pollTimeoutSeconds()),
+                        env.getOrDefault("DARI_SIGNAL_RECEIVE_MODE", s.receiveMode()), s.pollTimeoutSeconds(), s.sendTimeoutSeconds()),
                 new Keys(env.getOrDefault("DARI_KEY_FILE", k.keyFile()), k.passphraseEnv(), k.passphraseFile()),
                 retention, disappearingTimerHours, dispatcher, rateLimit, knowledge, referral);
     }
 
     Config withDefaults() {
-        Signal s = signal == null ? new Signal(null, null, null, null, null) : signal;
+        Signal s = signal == null ? new Signal(null, null, null, null, null, null) : signal;
         Keys k = keys == null ? new Keys(null, null, null) : keys;
         Retention r = retention == null ? new Retention(null, null, null, null, null) : retention;
         DispatcherSettings d = dispatcher == null ? new DispatcherSettings(null, null) : dispatcher;
@@ -183,7 +186,8 @@ public record Config(
         String data = or(dataDir, "./data");
         var t = org.dari.knowledge.Thresholds.defaults();
         return new Config(data,
-                new Signal(or(s.transport(), TRANSPORT_REST), or(s.url(), "http://127.0.0.1:8080"), s.number(), or(s.receiveMode(), "auto"), or(s.pollTimeoutSeconds(), 10)),
+                new Signal(or(s.transport(), TRANSPORT_REST), or(s.url(), "http://127.0.0.1:8080"), s.number(), or(s.receiveMode(), "auto"), or(s.pollTimeoutSeconds(), 10),
+                        s.sendTimeoutSeconds()),
                 new Keys(or(k.keyFile(), Path.of(data, "master.key").toString()), k.passphraseEnv(), k.passphraseFile()),
                 new Retention(or(r.sessionIdleMinutes(), 30), or(r.journalMaxDays(), 7), or(r.outboxMaxDays(), 7),
                         or(r.referralIdleDays(), 30), or(r.purgeIntervalMinutes(), 10)),
@@ -213,6 +217,9 @@ public record Config(
             problems.add("signal.receive_mode must be auto, poll or websocket");
         }
         positive(problems, "signal.poll_timeout_seconds", signal.pollTimeoutSeconds());
+        if (signal.sendTimeoutSeconds() != null && (signal.sendTimeoutSeconds() < 1 || signal.sendTimeoutSeconds() > 600)) {
+            problems.add("signal.send_timeout_seconds must be between 1 and 600");
+        }
         positive(problems, "retention.session_idle_minutes", retention.sessionIdleMinutes());
         positive(problems, "retention.journal_max_days", retention.journalMaxDays());
         positive(problems, "retention.outbox_max_days", retention.outboxMaxDays());

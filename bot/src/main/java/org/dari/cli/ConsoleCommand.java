@@ -1,6 +1,6 @@
 package org.dari.cli;
 
-import org.dari.referral.OrganisationRegistry;
+import org.dari.conversation.Pipeline;
 import org.dari.transport.ConsoleTransport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,9 +35,9 @@ final class ConsoleCommand implements Callable<Integer> {
             throws Exception {
         ConsoleTransport transport = new ConsoleTransport(in, out, interactive, System.currentTimeMillis(),
                 Path.of(config.dataDir()).resolve("console-files"));
-        OrganisationRegistry registry = Registries.load(config, home, err);
+        Registries.Pending registry = Registries.loadAside(config, home, err);
         try (LocalState state = LocalState.open(config, Clock.systemUTC());
-             Bot bot = new Bot(config, home, transport, state, registry, Clock.systemUTC(), err)) {
+             Bot bot = new Bot(config, home, transport, state, registry, Clock.systemUTC(), err, Pipeline.Listener.NONE)) {
             if (interactive) {
                 out.println(bot.messages().get(org.dari.knowledge.Lang.KO, "console_banner"));
                 out.println(bot.messages().get(org.dari.knowledge.Lang.EN, "console_banner"));

@@ -15,6 +15,14 @@ public record Home(Path dir) {
         return new Home(here);
     }
 
+    /**
+     * Where what is derived from the bundled public content is kept between starts (the trained
+     * classifier): beside the built jar, never in the data folder, since it holds nothing of anyone's.
+     */
+    public Path cacheDir() {
+        return dir.resolve("bot").resolve("target").resolve("cache");
+    }
+
     public Path resolve(String path) {
         Path p = Path.of(path);
         return p.isAbsolute() ? p : dir.resolve(p).normalize();

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import org.dari.referral.OrganisationRegistry;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -81,7 +82,8 @@ final class RunCommand implements Callable<Integer> {
             throw new Config.ConfigException("signal.number is required to run on Signal (or set DARI_SIGNAL_NUMBER)");
         }
         try {
-            return SignalCliConfig.of(s.url(), s.number());
+            SignalCliConfig base = SignalCliConfig.of(s.url(), s.number());
+            return s.sendTimeoutSeconds() == null ? base : base.withReadTimeout(Duration.ofSeconds(s.sendTimeoutSeconds()));
         } catch (IllegalArgumentException e) {
             throw new Config.ConfigException("invalid signal settings: " + e.getMessage());
         }
@@ -96,7 +98,8 @@ final class RunCommand implements Callable<Integer> {
             SignalConfig base = SignalConfig.of(s.url(), s.number())
                     .withReceiveMode(SignalConfig.ReceiveMode.valueOf(s.receiveMode().toUpperCase(Locale.ROOT)));
             return new SignalConfig(base.baseUrl(), base.account(), base.receiveMode(), s.pollTimeoutSeconds(),
-                    base.minBackoff(), base.maxBackoff(), base.connectTimeout(), base.readTimeout());
+                    base.minBackoff(), base.maxBackoff(), base.connectTimeout(),
+                    s.sendTimeoutSeconds() == null ? base.readTimeout() : Duration.ofSeconds(s.sendTimeoutSeconds()));
         } catch (IllegalArgumentException e) {
             throw new Config.ConfigException("invalid signal settings: " + e.getMessage());
         }

@@ -26,6 +26,12 @@ final class VaultMessageStore implements MessageStore {
     }
 
     @Override
+    public long[] acceptAll(List<InboundMessage> messages) {
+        return vault.journal().acceptAll(messages.stream()
+                .map(m -> new Journal.Arrival(m.sender(), m.text(), m.timestamp(), m.hadAttachments())).toList());
+    }
+
+    @Override
     public void complete(long journalId, InboundMessage message, Reply reply) {
         List<Journal.Relayed> relayed = reply.relayed().stream()
                 .map(m -> new Journal.Relayed(m.recipient(), m.text(),

@@ -28,12 +28,15 @@ public final class CommandWords {
     private final Map<Command, Phrasing> said;
     private final SmallTalk smallTalk;
     private final WordBag openers;
+    /** "뭘 물어볼 수 있나요", "show me the list": asking what Dari does, or for the menu, in a sentence; null when not loaded. */
+    private final Phrasing asksForMenu;
 
     public CommandWords(Map<String, Command> byWord) {
-        this(byWord, Map.of(), SmallTalk.none(), WordBag.empty());
+        this(byWord, Map.of(), SmallTalk.none(), WordBag.empty(), null);
     }
 
-    private CommandWords(Map<String, Command> byWord, Map<Command, Phrasing> said, SmallTalk smallTalk, WordBag openers) {
+    private CommandWords(Map<String, Command> byWord, Map<Command, Phrasing> said, SmallTalk smallTalk, WordBag openers,
+                         Phrasing asksForMenu) {
         Map<String, Command> squashed = new HashMap<>();
         byWord.forEach((w, c) -> squashed.put(squash(w), c));
         this.byWord = Map.copyOf(squashed);
@@ -41,6 +44,7 @@ public final class CommandWords {
         this.said.putAll(said);
         this.smallTalk = smallTalk;
         this.openers = openers;
+        this.asksForMenu = asksForMenu;
     }
 
     public static CommandWords load(Path file) throws IOException {
@@ -71,7 +75,7 @@ public final class CommandWords {
         JsonNode opener = root.path("opener");
         WordBag openers = new WordBag(Phrasing.strings(opener.get("ko")), Phrasing.strings(opener.get("en")),
                 Phrasing.strings(opener.get("greetings")));
-        return new CommandWords(words, said, talk, openers);
+        return new CommandWords(words, said, talk, openers, grammar(root, "asks_for_menu"));
     }
 
     /** A grammar with its own parts, under a top-level key. */
@@ -86,15 +90,20 @@ public final class CommandWords {
             Command word = byWord.get(squash(text));
             if (word != null) return Optional.of(word);
         }
+        if (text.length() > Phrasing.MAX_CHARS) return Optional.empty();
+        Phrasing.Prepared prepared = Phrasing.Prepared.of(text); // once, not once per command
         for (var phrasing : said.entrySet()) {
-            if (phrasing.getValue().matches(text)) return Optional.of(phrasing.getKey());
+            if (phrasing.getValue().matches(prepared)) return Optional.of(phrasing.getKey());
         }
         return Optional.empty();
     }
 
-    /** A greeting or opener ("안녕하세요 저 처음인데요", "hi, what is this?"): to be answered with the menu. */
+    /**
+     * A greeting or opener ("안녕하세요 저 처음인데요", "hi, what is this?"), or a question about what Dari
+     * can do or a request for the list ("뭘 물어볼 수 있나요", "show me the list"): to be answered with the menu.
+     */
     public boolean isOpener(String text) {
-        return openers.matches(text);
+        return openers.matches(text) || (asksForMenu != null && asksForMenu.matches(text));
     }
 
     /** Mostly words of an opener ("여기 사람 있어요?"): the menu, if the knowledge base has no answer. */

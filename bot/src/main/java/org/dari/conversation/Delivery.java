@@ -162,7 +162,9 @@ public final class Delivery implements AutoCloseable {
         if (busy.size() >= maxInFlight) return 0;
         // a recipient in flight when the list is read may be listed with a row her send is about to erase
         Set<String> inFlightBefore = Set.copyOf(busy);
-        List<MessageStore.Outgoing> due = store.due(BATCH);
+        // due lists one row per recipient, so among 2 × maxInFlight rows at most maxInFlight are busy:
+        // every send that can start now is found without reading and decrypting a long list on each wake
+        List<MessageStore.Outgoing> due = store.due(Math.min(BATCH, 2 * maxInFlight));
         int started = 0;
         for (MessageStore.Outgoing item : due) {
             if (busy.size() >= maxInFlight) break;

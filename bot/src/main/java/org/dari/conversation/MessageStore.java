@@ -15,6 +15,18 @@ public interface MessageStore {
     long accept(InboundMessage message);
 
     /**
+     * Writes every message durably in one transaction (all or none) and returns their journal ids
+     * in the same order; the same sender and timestamp give the same id, also twice in one list.
+     * The default takes them one at a time: fine for a store that cannot fail half-way (in memory);
+     * a durable store overrides it with one transaction.
+     */
+    default long[] acceptAll(List<InboundMessage> messages) {
+        long[] ids = new long[messages.size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = accept(messages.get(i));
+        return ids;
+    }
+
+    /**
      * Atomically removes the journal entry and does everything the reply says: queues the replies
      * to the sender and the messages to other accounts, applies the referral-link changes and, if
      * asked, first erases everything about the sender. Doing it twice does nothing new.

@@ -89,13 +89,30 @@ final class Phrasing {
     }
 
     boolean matches(String text) {
-        if (text.length() > MAX_CHARS) return false;
-        String lower = text.toLowerCase(Locale.ROOT);
+        return text.length() <= MAX_CHARS && matches(Prepared.of(text));
+    }
+
+    /** A message's forms that every phrasing compares against, computed once per message. */
+    record Prepared(String lower, String[] words, String squashed) {
+        static Prepared of(String text) {
+            String lower = text.toLowerCase(Locale.ROOT);
+            return new Prepared(lower, WORD_SPLIT.split(lower), squash(lower));
+        }
+
+        @Override
+        public String toString() {
+            return "Prepared[redacted]";
+        }
+    }
+
+    /** Like {@link #matches(String)}, for a text of at most {@link #MAX_CHARS} characters. */
+    boolean matches(Prepared text) {
+        String lower = text.lower();
         for (String mark : blockingMarks) if (lower.contains(mark)) return false;
         if (!blockingWords.isEmpty()) {
-            for (String word : WORD_SPLIT.split(lower)) if (blockingWords.contains(word)) return false;
+            for (String word : text.words()) if (blockingWords.contains(word)) return false;
         }
-        String squashed = squash(lower);
+        String squashed = text.squashed();
         if (squashed.isEmpty()) return false;
         for (String t : blockingText) if (squashed.contains(t)) return false;
         return whole.matcher(squashed).matches();

@@ -4,12 +4,15 @@ import org.dari.knowledge.Lang;
 import org.dari.log.SafeLog;
 import org.dari.safety.RateLimiter;
 import org.dari.transport.InboundMessage;
-import org.dari.transport.InboundSink;
+import org.dari.transport.BatchSink;
 import org.dari.transport.OutboundMessage;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +25,7 @@ import java.util.function.UnaryOperator;
  * ends with the answer queued once after restart (how often it is then sent is
  * {@link Delivery}'s guarantee).
  */
-public final class Pipeline implements InboundSink, AutoCloseable {
+public final class Pipeline implements BatchSink, AutoCloseable {
     private static final SafeLog LOG = SafeLog.of(Pipeline.class);
     private static final long COMPLETE_RETRY_MIN_MS = 100;
     private static final long COMPLETE_RETRY_MAX_MS = 60_000;
@@ -73,12 +76,46 @@ public final class Pipeline implements InboundSink, AutoCloseable {
 
     @Override
     public void accept(InboundMessage message) throws InterruptedException {
+        acceptAll(List.of(message));
+    }
+
+    /**
+     * Journals every admitted message of the list in one transaction (one fsync), then hands them
+     * to the dispatcher in the order received, so each person's order holds. Returns once all are
+     * journaled: a message is never processed, and so never answered, before it is on disk. If the
+     * write fails, none is journaled or dispatched and the transport offers them again one by one;
+     * the journal recognises a message it still holds (sender and timestamp), so none is taken twice.
+     */
+    @Override
+    public void acceptAll(List<InboundMessage> batch) throws InterruptedException {
         long acceptedNanos = listener == Listener.NONE ? 0 : System.nanoTime();
-        String key = personKey.apply(message.sender());
+        List<InboundMessage> admitted = new ArrayList<>(batch.size());
+        List<String> keys = new ArrayList<>(batch.size());
+        for (InboundMessage message : batch) {
+            String key = personKey.apply(message.sender());
+            if (admit(message, key)) {
+                admitted.add(message);
+                keys.add(key);
+            }
+        }
+        if (admitted.isEmpty()) return;
+        long[] journalIds = store.acceptAll(admitted);
+        Set<Long> submitted = new HashSet<>();
+        for (int i = 0; i < journalIds.length; i++) {
+            long journalId = journalIds[i];
+            if (!submitted.add(journalId)) continue; // the same message twice in one hand-over: handled once
+            InboundMessage message = admitted.get(i);
+            String key = keys.get(i);
+            dispatcher.submit(key, () -> process(journalId, message, key, acceptedNanos));
+        }
+    }
+
+    /** The flood check: true if the message goes on to the journal. */
+    private boolean admit(InboundMessage message, String key) {
         switch (limiter.check(key)) {
             case DROP -> {
                 LOG.info("pipeline.flood_dropped");
-                return;
+                return false;
             }
             case WARN -> {
                 Lang lang = sessions.exists(key) ? sessions.get(key).lang()
@@ -86,13 +123,12 @@ public final class Pipeline implements InboundSink, AutoCloseable {
                 store.enqueue(new OutboundMessage(message.sender(), messages.get(lang, "slow_down")),
                         idempotencyKey("slow_down", message));
                 delivery.wake();
-                return;
+                return false;
             }
-            case ALLOW -> {
+            default -> {
+                return true;
             }
         }
-        long journalId = store.accept(message);
-        dispatcher.submit(key, () -> process(journalId, message, key, acceptedNanos));
     }
 
     /** Answers what was accepted before a crash or restart. */

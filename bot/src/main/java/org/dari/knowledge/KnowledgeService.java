@@ -70,6 +70,7 @@ public final class KnowledgeService implements AutoCloseable {
     private final Consumer<String> adminNotices;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final boolean trainInBackground;
+    private final ClassifierCache cache;
     private final AtomicReference<java.util.concurrent.CompletableFuture<?>> training =
             new AtomicReference<>(java.util.concurrent.CompletableFuture.completedFuture(null));
 
@@ -86,7 +87,17 @@ public final class KnowledgeService implements AutoCloseable {
      */
     public KnowledgeService(Paths paths, Clock clock, Thresholds thresholds, Retriever.Weights weights,
                             Consumer<String> adminNotices, boolean trainInBackground) {
+        this(paths, clock, thresholds, weights, adminNotices, trainInBackground, ClassifierCache.none());
+    }
+
+    /**
+     * @param cache where a trained classifier is kept between starts; with a usable one, the first
+     *              answer already blends it in
+     */
+    public KnowledgeService(Paths paths, Clock clock, Thresholds thresholds, Retriever.Weights weights,
+                            Consumer<String> adminNotices, boolean trainInBackground, ClassifierCache cache) {
         this.paths = paths;
+        this.cache = cache;
         this.clock = clock;
         this.thresholds = thresholds;
         this.weights = weights;
@@ -155,20 +166,38 @@ public final class KnowledgeService implements AutoCloseable {
                 synonyms.put(lang, Files.exists(f) ? Synonyms.load(f) : Synonyms.empty());
             }
             Map<String, Map<Lang, List<String>>> offTopic = offTopic();
-            // the classifier trains on another core while the Korean dictionary loads
-            java.util.concurrent.CompletableFuture<Classifier> training = weights.classifier() > 0
-                    ? java.util.concurrent.CompletableFuture.supplyAsync(() -> new Classifier(trainingExamples(kb, offTopic, phrasings), synonyms))
-                    : java.util.concurrent.CompletableFuture.completedFuture(null);
+            Classifier.Examples examples = weights.classifier() > 0 ? trainingExamples(kb, offTopic, phrasings) : null;
+            String cacheKey = examples == null ? null : cache.key(examples, synonyms);
+            java.util.concurrent.CompletableFuture<Classifier> training;
+            if (examples == null) {
+                training = java.util.concurrent.CompletableFuture.completedFuture(null);
+            } else if (trainInBackground) {
+                // a cached classifier is read on the other core while the index builds
+                training = java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.load(cacheKey, synonyms).orElse(null));
+            } else {
+                Classifier cached = cache.load(cacheKey, synonyms).orElse(null);
+                // else the classifier trains on another core while the Korean dictionary loads
+                training = cached != null ? java.util.concurrent.CompletableFuture.completedFuture(cached)
+                        : java.util.concurrent.CompletableFuture.supplyAsync(() -> trainAndKeep(examples, synonyms, cacheKey, true));
+            }
             TextAnalyzers analyzers = new TextAnalyzers(TextAnalyzers.loadUserDictionary(paths.userDictionary()));
             Map<String, PhraseList> routes = priorityRoutes(kb);
             PhraseList menu = PhraseList.load(paths.menuPhrases());
             PhraseList outOfScope = PhraseList.load(paths.outOfScope());
-            if (trainInBackground && weights.classifier() > 0) {
+            if (trainInBackground && examples != null) {
                 Retriever luceneOnly = new Retriever(kb, offTopic, null, analyzers, synonyms, weights);
+                Classifier cached = training.join();
+                if (cached != null) {
+                    this.training.set(java.util.concurrent.CompletableFuture.completedFuture(null));
+                    Retriever blended = luceneOnly.withClassifier(cached);
+                    return new Snapshot(kb, new Answerer(blended, thresholds, menu, outOfScope, routes), blended, fingerprint);
+                }
                 Snapshot first = new Snapshot(kb, new Answerer(luceneOnly, Thresholds.luceneOnly(), menu, outOfScope, routes),
                         luceneOnly, fingerprint);
                 current.set(first); // before the classifier can finish and look for it
-                this.training.set(training.thenAccept(classifier -> {
+                // one thread, started once the index is built: the start keeps the other core until the first answer
+                this.training.set(java.util.concurrent.CompletableFuture.supplyAsync(() -> trainAndKeep(examples, synonyms, cacheKey, false),
+                        KnowledgeService::backgroundThread).thenAccept(classifier -> {
                     Retriever blended = luceneOnly.withClassifier(classifier);
                     Snapshot full = new Snapshot(kb, new Answerer(blended, thresholds, menu, outOfScope, routes), blended, fingerprint);
                     // only if this content is still the one serving: a newer reload wins
@@ -186,6 +215,18 @@ public final class KnowledgeService implements AutoCloseable {
             throw new InvalidKnowledgeException(List.of(new ValidationIssue(ValidationIssue.Severity.ERROR,
                     paths.i18n().toString(), "", "word lists could not be loaded (" + e.getClass().getSimpleName() + ")")));
         }
+    }
+
+    private Classifier trainAndKeep(Classifier.Examples examples, Map<Lang, Synonyms> synonyms, String cacheKey, boolean parallel) {
+        Classifier classifier = new Classifier(examples, synonyms, parallel);
+        cache.store(cacheKey, classifier);
+        return classifier;
+    }
+
+    private static void backgroundThread(Runnable task) {
+        Thread t = new Thread(task, "dari-classifier");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Every way of asking the content holds, by the id it should reach. */

@@ -1,30 +1,16 @@
 package org.dari.knowledge;
 
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.QueryBuilder;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +20,9 @@ import java.util.Map;
  * keyword list and answer is its own small document; an entry scores as its
  * best document, weighted by kind (a question that resembles an example
  * phrasing counts more than one that shares words with an answer).
+ *
+ * <p>The documents are scored with Lucene's query building and BM25 scoring, reproduced over
+ * plain in-memory arrays by {@link LexicalIndex} (the same scores, without Lucene's index files).
  */
 public final class Retriever implements AutoCloseable {
     private static final int MAX_QUESTION_CHARS = 200;
@@ -73,16 +62,31 @@ public final class Retriever implements AutoCloseable {
     static final double EN_LUCENE_SCALE = 80;
     /** How many of the classifier's best ids Lucene ranks (0: all); fewer documents to score. */
     static final int SHORTLIST = 10;
+    /** Synonym groups' scores kept (each a few kilobytes at most). */
+    private static final int SYNONYM_CACHE = 4_096;
 
     private final Classifier classifier;
     private final TextAnalyzers analyzers;
     private final Map<Lang, Synonyms> synonyms;
     private final Weights weights;
-    private final DirectoryReader reader;
-    private final IndexSearcher searcher;
-    /** Each document's entry id and kind by document number, read once: stored fields are slow to decode per hit. */
-    private final String[] docEntry;
+    private final KnowledgeBase kb;
+    private final Map<String, Map<Lang, List<String>>> offTopic;
+    private final LexicalIndex index;
+    /** Per document: its entry (an index into {@link #entryIds}), kind and language. */
+    private final int[] docEntry;
     private final Kind[] docKind;
+    private final Lang[] docLang;
+    private final String[] entryIds;
+    /** The documents of each entry id, ascending. */
+    private final Map<String, int[]> docsOfEntry;
+    /** Per language: which documents are in it. */
+    private final Map<Lang, boolean[]> langDocs;
+    /**
+     * The scores of each synonym group's disjunction over all documents, by language and the group's
+     * words a question lacks (the words come from the synonym files, never from a question). Bounded
+     * all the same, as the subsets of a group's words are many in principle.
+     */
+    private final Cache<String, LexicalIndex.Scores> synonymScores;
 
     public Retriever(KnowledgeBase kb, TextAnalyzers analyzers, Map<Lang, Synonyms> synonyms, Weights weights) {
         this(kb, Map.of(), analyzers, synonyms, weights);
@@ -105,43 +109,74 @@ public final class Retriever implements AutoCloseable {
         this.analyzers = analyzers;
         this.synonyms = Map.copyOf(synonyms);
         this.weights = weights;
-        ByteBuffersDirectory directory = new ByteBuffersDirectory();
-        try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzers.analyzer()))) {
-            for (Entry entry : kb.entries()) {
-                for (Lang lang : Lang.values()) {
-                    Entry.Text t = entry.text(lang);
-                    if (t == null) continue;
-                    for (String example : t.examples()) add(writer, entry.id(), lang, Kind.EXAMPLE, example);
-                    add(writer, entry.id(), lang, Kind.TITLE, t.title());
-                    add(writer, entry.id(), lang, Kind.KEYWORDS, String.join(" , ", t.keywords()));
-                    add(writer, entry.id(), lang, Kind.ANSWER, t.answer());
-                    add(writer, entry.id(), lang, Kind.ANSWER, t.more());
-                    // the entry's phrasings together, for questions that combine several of them
-                    add(writer, entry.id(), lang, Kind.WHOLE, String.join(" . ", t.examples()) + " . " + t.title()
-                            + " . " + String.join(" , ", t.keywords()));
-                }
+        this.kb = kb;
+        this.offTopic = offTopic;
+        Documents docs = new Documents(analyzers);
+        for (Entry entry : kb.entries()) {
+            for (Lang lang : Lang.values()) {
+                Entry.Text t = entry.text(lang);
+                if (t == null) continue;
+                for (String example : t.examples()) docs.add(entry.id(), lang, Kind.EXAMPLE, example);
+                docs.add(entry.id(), lang, Kind.TITLE, t.title());
+                docs.add(entry.id(), lang, Kind.KEYWORDS, String.join(" , ", t.keywords()));
+                docs.add(entry.id(), lang, Kind.ANSWER, t.answer());
+                docs.add(entry.id(), lang, Kind.ANSWER, t.more());
+                // the entry's phrasings together, for questions that combine several of them
+                docs.add(entry.id(), lang, Kind.WHOLE, String.join(" . ", t.examples()) + " . " + t.title()
+                        + " . " + String.join(" , ", t.keywords()));
             }
-            // off-topic kinds are shaped like entries (phrasings and a whole document) so they compete fairly
-            for (var kind : offTopic.entrySet()) {
-                for (var byLang : kind.getValue().entrySet()) {
-                    String id = OFF_TOPIC_PREFIX + kind.getKey();
-                    for (String example : byLang.getValue()) add(writer, id, byLang.getKey(), Kind.OFF_TOPIC, example);
-                    add(writer, id, byLang.getKey(), Kind.OFF_TOPIC_WHOLE, String.join(" . ", byLang.getValue()));
-                }
+        }
+        // off-topic kinds are shaped like entries (phrasings and a whole document) so they compete fairly
+        for (var kind : offTopic.entrySet()) {
+            for (var byLang : kind.getValue().entrySet()) {
+                String id = OFF_TOPIC_PREFIX + kind.getKey();
+                for (String example : byLang.getValue()) docs.add(id, byLang.getKey(), Kind.OFF_TOPIC, example);
+                docs.add(id, byLang.getKey(), Kind.OFF_TOPIC_WHOLE, String.join(" . ", byLang.getValue()));
             }
-            writer.commit();
-            this.reader = DirectoryReader.open(directory);
-            this.searcher = new IndexSearcher(reader);
-            this.docEntry = new String[reader.maxDoc()];
-            this.docKind = new Kind[reader.maxDoc()];
-            StoredFields stored = reader.storedFields();
-            for (int d = 0; d < reader.maxDoc(); d++) {
-                Document doc = stored.document(d);
-                docEntry[d] = doc.get("id");
-                docKind[d] = Kind.values()[doc.getField("kind").numericValue().intValue()];
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+        this.index = docs.index.build();
+        int n = index.maxDoc();
+        this.docEntry = new int[n];
+        this.docKind = docs.kinds.toArray(Kind[]::new);
+        this.docLang = docs.langs.toArray(Lang[]::new);
+        Map<String, Integer> entryIndex = new LinkedHashMap<>();
+        Map<String, List<Integer>> byEntry = new HashMap<>();
+        for (int d = 0; d < n; d++) {
+            String id = docs.ids.get(d);
+            docEntry[d] = entryIndex.computeIfAbsent(id, k -> entryIndex.size());
+            byEntry.computeIfAbsent(id, k -> new ArrayList<>()).add(d);
+        }
+        this.entryIds = entryIndex.keySet().toArray(String[]::new);
+        Map<String, int[]> docsOf = new HashMap<>();
+        byEntry.forEach((id, list) -> docsOf.put(id, list.stream().mapToInt(Integer::intValue).toArray()));
+        this.docsOfEntry = Map.copyOf(docsOf);
+        Map<Lang, boolean[]> inLang = new java.util.EnumMap<>(Lang.class);
+        for (Lang lang : Lang.values()) {
+            boolean[] mask = new boolean[n];
+            for (int d = 0; d < n; d++) mask[d] = docLang[d] == lang;
+            inLang.put(lang, mask);
+        }
+        this.langDocs = inLang;
+        this.synonymScores = Caffeine.newBuilder().maximumSize(SYNONYM_CACHE).build();
+    }
+
+    /** The documents in the order they are numbered, with their entry, kind and language. */
+    private static final class Documents {
+        final LexicalIndex.Builder index;
+        final List<String> ids = new ArrayList<>();
+        final List<Kind> kinds = new ArrayList<>();
+        final List<Lang> langs = new ArrayList<>();
+
+        Documents(TextAnalyzers analyzers) {
+            this.index = new LexicalIndex.Builder(analyzers.analyzer());
+        }
+
+        void add(String id, Lang lang, Kind kind, String rawText) {
+            if (rawText == null || rawText.isBlank()) return;
+            index.add(normalize(rawText, lang), wordField(lang), gramField(lang));
+            ids.add(id);
+            kinds.add(kind);
+            langs.add(lang);
         }
     }
 
@@ -150,10 +185,16 @@ public final class Retriever implements AutoCloseable {
         this.analyzers = index.analyzers;
         this.synonyms = index.synonyms;
         this.weights = index.weights;
-        this.reader = index.reader;
-        this.searcher = index.searcher;
+        this.kb = index.kb;
+        this.offTopic = index.offTopic;
+        this.index = index.index;
         this.docEntry = index.docEntry;
         this.docKind = index.docKind;
+        this.docLang = index.docLang;
+        this.entryIds = index.entryIds;
+        this.docsOfEntry = index.docsOfEntry;
+        this.langDocs = index.langDocs;
+        this.synonymScores = index.synonymScores;
     }
 
     /** The same index, ranked with {@code classifier} blended in (the index is shared, not rebuilt). */
@@ -164,18 +205,6 @@ public final class Retriever implements AutoCloseable {
     /** Whether a classifier is blended into this ranking. */
     public boolean hasClassifier() {
         return classifier != null;
-    }
-
-    private void add(IndexWriter writer, String id, Lang lang, Kind kind, String rawText) throws IOException {
-        if (rawText == null || rawText.isBlank()) return;
-        String text = normalize(rawText, lang);
-        Document doc = new Document();
-        doc.add(new StringField("id", id, Field.Store.YES));
-        doc.add(new StringField("lang", lang.code(), Field.Store.NO));
-        doc.add(new StoredField("kind", kind.ordinal()));
-        doc.add(new TextField(wordField(lang), text, Field.Store.NO));
-        doc.add(new TextField(gramField(lang), text, Field.Store.NO));
-        writer.addDocument(doc);
     }
 
     /** Entries ranked for a question, best first: the Lucene ranking blended with the classifier's. */
@@ -189,7 +218,7 @@ public final class Retriever implements AutoCloseable {
                 : classifier.classify(question.length() > MAX_QUESTION_CHARS ? question.substring(0, MAX_QUESTION_CHARS) : question, lang);
         List<String> shortlist = probabilities.isEmpty() || SHORTLIST <= 0 ? List.of()
                 : probabilities.stream().limit(SHORTLIST).map(Match::id).toList();
-        return new Ranking(luceneSearch(question, lang, shortlist), probabilities);
+        return new Ranking(lexical(question, lang, shortlist), probabilities);
     }
 
     /**
@@ -209,52 +238,110 @@ public final class Retriever implements AutoCloseable {
         return out;
     }
 
-    /** @param shortlist when not empty, only these ids are searched (the classifier's first cut) */
-    private List<Match> luceneSearch(String question, Lang lang, List<String> shortlist) {
+    /**
+     * The entries whose documents best match the question, as Lucene ranked them: a boolean query of
+     * the word field, the syllable or letter n-gram field and one disjunction per synonym group,
+     * filtered to the language (and the shortlist); every document passing the filters matches, the
+     * best {@value #TOP_DOCS} (score descending, then document number) count for their entries.
+     *
+     * @param shortlist when not empty, only these ids are searched (the classifier's first cut)
+     */
+    List<Match> lexical(String question, Lang lang, List<String> shortlist) {
         String q = normalize(question.length() > MAX_QUESTION_CHARS ? question.substring(0, MAX_QUESTION_CHARS) : question, lang);
         Synonyms syn = synonyms.getOrDefault(lang, Synonyms.empty());
         QueryBuilder builder = new QueryBuilder(analyzers.analyzer());
-        BooleanQuery.Builder query = new BooleanQuery.Builder();
-        addClause(query, builder.createBooleanQuery(wordField(lang), q), weights.word());
-        addClause(query, builder.createBooleanQuery(gramField(lang), q), weights.gram());
+        boolean[] allowed = allowedDocs(lang, shortlist);
+        LexicalIndex.Evaluation scoring = index.evaluation(allowed);
+        double[] sums = new double[index.maxDoc()];
+        addClause(sums, scoring, builder.createBooleanQuery(wordField(lang), q), weights.word());
+        addClause(sums, scoring, builder.createBooleanQuery(gramField(lang), q), weights.gram());
         // Each synonym group counts once, by its best-matching word, however many variants it lists.
         for (List<String> group : syn.expansionGroups(q)) {
-            List<Query> alternatives = new ArrayList<>();
-            for (String word : group) {
-                Query w = builder.createBooleanQuery(wordField(lang), word);
-                if (w != null) alternatives.add(w);
-                Query g = weights.synonymGram() > 0 ? builder.createBooleanQuery(gramField(lang), word) : null;
-                if (g != null) alternatives.add(new BoostQuery(g, (float) (weights.synonymGram() / Math.max(1e-9, weights.synonymWord()))));
-            }
-            if (!alternatives.isEmpty()) addClause(query, new DisjunctionMaxQuery(alternatives, 0.1f), weights.synonymWord());
+            String key = lang.code() + '\u0000' + String.join("\u0000", group);
+            LexicalIndex.Scores kept = synonymScores.get(key, k -> {
+                Query query = synonymQuery(builder, lang, group);
+                return query == null ? null : index.scoresOverAll(query, (float) weights.synonymWord());
+            });
+            if (kept != null) scoring.add(kept, sums);
         }
-        query.add(new TermQuery(new Term("lang", lang.code())), BooleanClause.Occur.FILTER);
-        if (!shortlist.isEmpty()) {
-            query.add(new org.apache.lucene.search.TermInSetQuery("id",
-                    shortlist.stream().map(org.apache.lucene.util.BytesRef::new).toList()), BooleanClause.Occur.FILTER);
+        return entryScores(topDocs(allowed, sums), sums);
+    }
+
+    /** One synonym group's clause: the best of its words in either field; null when it has none. */
+    private Query synonymQuery(QueryBuilder builder, Lang lang, List<String> group) {
+        if (weights.synonymWord() <= 0) return null;
+        List<Query> alternatives = new ArrayList<>();
+        for (String word : group) {
+            Query w = builder.createBooleanQuery(wordField(lang), word);
+            if (w != null) alternatives.add(w);
+            Query g = weights.synonymGram() > 0 ? builder.createBooleanQuery(gramField(lang), word) : null;
+            if (g != null) alternatives.add(new BoostQuery(g, (float) (weights.synonymGram() / Math.max(1e-9, weights.synonymWord()))));
         }
-        Map<String, List<Double>> docScores = new LinkedHashMap<>();
-        try {
-            for (ScoreDoc hit : searcher.search(query.build(), TOP_DOCS).scoreDocs) {
-                double s = hit.score * kindWeight(docKind[hit.doc]);
-                docScores.computeIfAbsent(docEntry[hit.doc], k -> new ArrayList<>()).add(s);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return alternatives.isEmpty() ? null : new DisjunctionMaxQuery(alternatives, 0.1f);
+    }
+
+    /** The documents of the language, and of the shortlisted ids when there is a shortlist. */
+    private boolean[] allowedDocs(Lang lang, List<String> shortlist) {
+        boolean[] inLang = langDocs.get(lang);
+        if (shortlist.isEmpty()) return inLang;
+        boolean[] allowed = new boolean[inLang.length];
+        for (String id : shortlist) {
+            int[] docs = docsOfEntry.get(id);
+            if (docs == null) continue;
+            for (int d : docs) allowed[d] = inLang[d];
         }
-        List<Match> matches = new ArrayList<>();
-        docScores.forEach((id, scores) -> matches.add(new Match(id, decayingSum(scores))));
+        return allowed;
+    }
+
+    private static void addClause(double[] sums, LexicalIndex.Evaluation scoring, Query clause, double boost) {
+        if (clause != null && boost > 0) scoring.score(clause, (float) boost, sums);
+    }
+
+    /** The allowed documents, best first (equal scores: lower document number first), at most {@value #TOP_DOCS}. */
+    private int[] topDocs(boolean[] allowed, double[] sums) {
+        long[] keys = new long[allowed.length];
+        int n = 0;
+        for (int d = 0; d < allowed.length; d++) {
+            if (!allowed[d]) continue;
+            // scores are never negative, so their float bits order them
+            int bits = Float.floatToIntBits((float) sums[d]);
+            keys[n++] = ((long) (Integer.MAX_VALUE - bits) << 32) | d;
+        }
+        Arrays.sort(keys, 0, n);
+        int[] docs = new int[Math.min(n, TOP_DOCS)];
+        for (int i = 0; i < docs.length; i++) docs[i] = (int) keys[i];
+        return docs;
+    }
+
+    /** Each entry's documents, weighted by kind, as a decaying sum; entries in order of first appearance, then by score. */
+    private List<Match> entryScores(int[] topDocs, double[] sums) {
+        int[] count = new int[entryIds.length];
+        int[] order = new int[entryIds.length];
+        int entries = 0;
+        for (int d : topDocs) {
+            if (count[docEntry[d]]++ == 0) order[entries++] = docEntry[d];
+        }
+        double[][] scores = new double[entryIds.length][];
+        int[] filled = new int[entryIds.length];
+        for (int d : topDocs) {
+            int e = docEntry[d];
+            if (scores[e] == null) scores[e] = new double[count[e]];
+            // a hit's score is a float, as Lucene returned it
+            scores[e][filled[e]++] = (float) sums[d] * kindWeight(docKind[d]);
+        }
+        List<Match> matches = new ArrayList<>(entries);
+        for (int i = 0; i < entries; i++) matches.add(new Match(entryIds[order[i]], decayingSum(scores[order[i]])));
         matches.sort(Comparator.comparingDouble(Match::score).reversed());
         return matches;
     }
 
     /** The best document counts fully, the next ones less and less: many weak matches do not outweigh one strong. */
-    private double decayingSum(List<Double> scores) {
-        scores.sort(Comparator.reverseOrder());
+    private double decayingSum(double[] scores) {
+        Arrays.sort(scores);
         double total = 0;
         double factor = 1;
-        for (double s : scores) {
-            total += factor * s;
+        for (int i = scores.length - 1; i >= 0; i--) {
+            total += factor * scores[i];
             factor *= weights.decay();
         }
         return total;
@@ -272,10 +359,6 @@ public final class Retriever implements AutoCloseable {
         };
     }
 
-    private static void addClause(BooleanQuery.Builder query, Query clause, double boost) {
-        if (clause != null && boost > 0) query.add(new BoostQuery(clause, (float) boost), BooleanClause.Occur.SHOULD);
-    }
-
     static String normalize(String text, Lang lang) {
         String lower = text.toLowerCase(java.util.Locale.ROOT);
         return lang == Lang.KO ? KoreanNormalizer.normalize(lower) : lower;
@@ -289,12 +372,33 @@ public final class Retriever implements AutoCloseable {
         return lang == Lang.KO ? TextAnalyzers.KO_GRAM : TextAnalyzers.EN_GRAM;
     }
 
+    /** The content this index was built from, for checking it against a reference ranking. */
+    KnowledgeBase knowledgeBase() {
+        return kb;
+    }
+
+    Map<String, Map<Lang, List<String>>> offTopic() {
+        return offTopic;
+    }
+
+    TextAnalyzers analyzers() {
+        return analyzers;
+    }
+
+    Map<Lang, Synonyms> synonyms() {
+        return synonyms;
+    }
+
+    Weights weights() {
+        return weights;
+    }
+
+    Classifier classifier() {
+        return classifier;
+    }
+
+    /** Nothing to release: the index is plain heap memory (kept for callers that close a retriever). */
     @Override
     public void close() {
-        try {
-            reader.close();
-        } catch (IOException ignored) {
-            // in-memory index: nothing to recover
-        }
     }
 }

@@ -18,11 +18,33 @@ import java.util.Locale;
  */
 public final class Synonyms {
     private static final java.util.regex.Pattern NOT_ASCII_WORD = java.util.regex.Pattern.compile("[^a-z0-9 ]");
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
 
     private final List<List<String>> groups;
+    /** The same groups, each word prepared once for matching (this runs for every question). */
+    private final List<Word[]> prepared;
+
+    /** A word of a group with the forms a question is searched for. */
+    private record Word(boolean ascii, String padded, String compact) {
+        static Word of(String word) {
+            return new Word(word.chars().allMatch(c -> c < 128), " " + word + " ", word.replace(" ", ""));
+        }
+
+        /** @param words the question with everything but ASCII letters, digits and spaces blanked, padded with spaces */
+        boolean in(String words, String compactQuestion) {
+            // English words match on word boundaries so "un" does not fire inside "fun".
+            return ascii ? words.contains(padded) : compactQuestion.contains(compact);
+        }
+    }
 
     public Synonyms(List<List<String>> groups) {
         this.groups = groups.stream().map(List::copyOf).toList();
+        this.prepared = this.groups.stream().map(g -> g.stream().map(Word::of).toArray(Word[]::new)).toList();
+    }
+
+    /** The groups as loaded (what a cache of anything derived from them is keyed by). */
+    List<List<String>> groups() {
+        return groups;
     }
 
     public static Synonyms empty() {
@@ -51,10 +73,11 @@ public final class Synonyms {
         String compact = q.replace(" ", "");
         String words = " " + NOT_ASCII_WORD.matcher(q).replaceAll(" ") + " ";
         List<List<String>> out = new ArrayList<>();
-        for (List<String> group : groups) {
-            if (group.stream().noneMatch(w -> matches(words, compact, w))) continue;
-            List<String> missing = group.stream().filter(w -> !q.contains(w)).toList();
-            if (!missing.isEmpty()) out.add(missing);
+        for (int i = 0; i < groups.size(); i++) {
+            if (!touches(prepared.get(i), words, compact)) continue;
+            List<String> missing = new ArrayList<>();
+            for (String w : groups.get(i)) if (!q.contains(w)) missing.add(w);
+            if (!missing.isEmpty()) out.add(List.copyOf(missing));
         }
         return out;
     }
@@ -66,25 +89,17 @@ public final class Synonyms {
         String words = " " + NOT_ASCII_WORD.matcher(q).replaceAll(" ") + " ";
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
-            if (groups.get(i).stream().anyMatch(w -> matches(words, compact, w))) out.add(i);
+            if (touches(prepared.get(i), words, compact)) out.add(i);
         }
         return out;
     }
 
-    /** @param words the question with everything but ASCII letters, digits and spaces blanked, padded with spaces */
-    private static boolean matches(String words, String compact, String word) {
-        if (isAsciiWord(word)) {
-            // English words match on word boundaries so "un" does not fire inside "fun".
-            return words.contains(" " + word + " ");
-        }
-        return compact.contains(word.replace(" ", ""));
-    }
-
-    private static boolean isAsciiWord(String word) {
-        return word.chars().allMatch(c -> c < 128);
+    private static boolean touches(Word[] group, String words, String compact) {
+        for (Word w : group) if (w.in(words, compact)) return true;
+        return false;
     }
 
     static String normalizeKey(String s) {
-        return KoreanNormalizer.normalize(s.toLowerCase(Locale.ROOT)).replaceAll("\\s+", " ").strip();
+        return SPACES.matcher(KoreanNormalizer.normalize(s.toLowerCase(Locale.ROOT))).replaceAll(" ").strip();
     }
 }

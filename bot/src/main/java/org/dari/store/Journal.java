@@ -31,30 +31,63 @@ public final class Journal {
      * and timestamp accepted again return the existing id.
      */
     public long accept(String sender, String text, long timestamp, boolean hadAttachments) {
-        Objects.requireNonNull(text, "text");
+        return acceptAll(List.of(new Arrival(sender, text, timestamp, hadAttachments)))[0];
+    }
+
+    /** One received message, as {@link #acceptAll} takes it. */
+    public record Arrival(String sender, String text, long timestamp, boolean hadAttachments) {
+        public Arrival {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public String toString() {
+            return "Arrival[redacted]";
+        }
+    }
+
+    /**
+     * Stores every message, sealed, in one transaction (one fsync for all of them) and returns
+     * their ids in the same order once the write is committed; either all are stored or none.
+     * The same sender and timestamp (accepted before, or twice in this list) give the same id.
+     */
+    public long[] acceptAll(List<Arrival> arrivals) {
         KeyRing keys = vault.keys();
-        byte[] person = keys.pseudonyms().of(sender);
-        byte[] dedup = dedupKey(keys, person, timestamp);
+        int n = arrivals.size();
+        byte[][] persons = new byte[n][];
+        byte[][] dedups = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            persons[i] = keys.pseudonyms().of(arrivals.get(i).sender());
+            dedups[i] = dedupKey(keys, persons[i], arrivals.get(i).timestamp());
+        }
         long now = vault.now();
         long expires = now + vault.retention().journalMax().toMillis();
         return vault.write(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM journal WHERE dedup = ?")) {
-                s.setBytes(1, dedup);
-                try (ResultSet r = s.executeQuery()) {
-                    if (r.next()) return r.getLong(1);
+            long[] ids = new long[n];
+            try (PreparedStatement find = c.prepareStatement("SELECT id FROM journal WHERE dedup = ?");
+                 PreparedStatement insert = c.prepareStatement(
+                         "INSERT INTO journal (person, dedup, payload, received_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < n; i++) {
+                    find.setBytes(1, dedups[i]);
+                    try (ResultSet r = find.executeQuery()) {
+                        if (r.next()) {
+                            ids[i] = r.getLong(1);
+                            continue;
+                        }
+                    }
+                    Arrival a = arrivals.get(i);
+                    insert.setBytes(1, persons[i]);
+                    insert.setBytes(2, dedups[i]);
+                    insert.setBytes(3, seal(vault.rows(), null, new Entry(a.sender(), a.text(), a.timestamp(), a.hadAttachments()),
+                            persons[i], dedups[i]));
+                    insert.setLong(4, Vault.minuteFloor(now));
+                    insert.setLong(5, Vault.minuteCeil(expires));
+                    insert.executeUpdate();
+                    ids[i] = lastInsertId(c);
                 }
             }
-            byte[] sealed = seal(vault.rows(), null, new Entry(sender, text, timestamp, hadAttachments), person, dedup);
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO journal (person, dedup, payload, received_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
-                s.setBytes(1, person);
-                s.setBytes(2, dedup);
-                s.setBytes(3, sealed);
-                s.setLong(4, Vault.minuteFloor(now));
-                s.setLong(5, Vault.minuteCeil(expires));
-                s.executeUpdate();
-            }
-            return lastInsertId(c);
+            return ids;
         });
     }
 

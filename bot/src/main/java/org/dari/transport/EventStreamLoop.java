@@ -14,7 +14,7 @@ import java.time.Duration;
  * event to the pipeline, in order. A stream that ends, fails or stays silent
  * longer than {@link SignalCliConfig#eventsSilence()} (the daemon writes a
  * keep-alive comment every 15 s) is opened again: at once if it had been up for
- * a while, else after a growing pause with jitter. Ends only when the
+ * a while or had carried a message, else after a growing pause with jitter. Ends only when the
  * {@link StopSignal} fires.
  */
 final class EventStreamLoop implements ReceiverThread.Loop {
@@ -82,12 +82,14 @@ final class EventStreamLoop implements ReceiverThread.Loop {
     /** Handles one stream's events until it ends; null if stopped first. */
     private EventStreamSession.Ended drain(EventStreamSession session) {
         long openedAt = -1;
+        boolean carriedMessage = false;
         while (!stop.stopped()) {
             EventStreamSession.Event event = session.next(QUEUE_WAIT);
             if (event == null) continue;
             if (event instanceof EventStreamSession.Received received) {
                 if (RECEIVE_EVENT.equals(received.type())) {
                     pipeline.acceptJson(received.data());
+                    carriedMessage = true;
                 } else {
                     counters.received.incrementAndGet();
                     counters.malformed.incrementAndGet();
@@ -99,7 +101,9 @@ final class EventStreamLoop implements ReceiverThread.Loop {
                 openedAt = System.nanoTime();
                 LOG.info("signal.events.open");
             } else if (event instanceof EventStreamSession.Ended end) {
-                boolean wasUp = openedAt >= 0 && System.nanoTime() - openedAt >= config.minBackoff().toNanos();
+                // healthy if it stayed up a while or carried a message: the next one opens at once
+                boolean wasUp = openedAt >= 0
+                        && (carriedMessage || System.nanoTime() - openedAt >= config.minBackoff().toNanos());
                 if (wasUp) backoff.reset();
                 return end;
             }

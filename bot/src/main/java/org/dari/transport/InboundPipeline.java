@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dari.log.SafeLog;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Takes raw events from a receive loop and hands real messages to the sink:
@@ -55,7 +57,14 @@ final class InboundPipeline {
             counters.malformed.addAndGet(split.garbage());
             LOG.warn("signal.receive.garbage_skipped", "count", split.garbage());
         }
-        for (String object : split.objects()) acceptJson(object);
+        // one journal commit for the whole answer: each message is still journaled before it is answered
+        List<InboundMessage> batch = new ArrayList<>();
+        for (String object : split.objects()) {
+            JsonNode event = readJson(object);
+            InboundMessage m = event == null ? null : firstTimeMessage(event);
+            if (m != null) batch.add(m);
+        }
+        if (!batch.isEmpty()) deliver(batch);
     }
 
     /** An input over its size limit: dropped, counted and logged, never parsed. */
@@ -67,29 +76,39 @@ final class InboundPipeline {
 
     /** One event as JSON text (a websocket frame or one array element). */
     void acceptJson(String json) {
+        JsonNode event = readJson(json);
+        if (event != null) accept(event);
+    }
+
+    /** The event as JSON, or null if it is oversized or no JSON (counted and logged). */
+    private JsonNode readJson(String json) {
         if (json.length() > MAX_EVENT_CHARS) {
             oversized(Source.POLL);
-            return;
+            return null;
         }
-        JsonNode event;
         try {
-            event = mapper.readTree(json);
+            return mapper.readTree(json);
         } catch (Exception e) {
             counters.received.incrementAndGet();
             malformed(e);
-            return;
+            return null;
         }
-        accept(event);
     }
 
     void accept(JsonNode event) {
+        InboundMessage m = firstTimeMessage(event);
+        if (m != null) deliver(m);
+    }
+
+    /** The message an event carries, if it is one not seen before; null otherwise (counted and logged). */
+    private InboundMessage firstTimeMessage(JsonNode event) {
         counters.received.incrementAndGet();
         ParsedEvent parsed;
         try {
             parsed = parser.parse(event);
         } catch (RuntimeException e) {
             malformed(e);
-            return;
+            return null;
         }
         if (parsed.hadException()) {
             counters.exceptions.incrementAndGet();
@@ -97,7 +116,9 @@ final class InboundPipeline {
         }
         for (String id : parsed.attachmentIds()) deleteQuietly(id);
         switch (parsed.outcome()) {
-            case DELIVER -> deliverOnce(parsed.message());
+            case DELIVER -> {
+                return firstTime(parsed.message()) ? parsed.message() : null;
+            }
             case IGNORE -> {
                 counters.ignored(parsed.ignoredAs());
                 LOG.debug("signal.receive.ignored", "kind", parsed.ignoredAs());
@@ -108,15 +129,37 @@ final class InboundPipeline {
             }
             case MALFORMED -> malformed(null);
         }
+        return null;
     }
 
-    private void deliverOnce(InboundMessage message) {
+    private boolean firstTime(InboundMessage message) {
         if (!duplicates.firstTime(message.sender(), message.timestamp())) {
             counters.duplicates.incrementAndGet();
             LOG.debug("signal.receive.duplicate");
-            return;
+            return false;
         }
-        deliver(message);
+        return true;
+    }
+
+    /**
+     * Several messages from one poll answer: a sink that can journal them in one commit gets them
+     * together (all or none); if that fails, or the sink takes one at a time, each is offered alone
+     * and in order, as before.
+     */
+    private void deliver(List<InboundMessage> messages) {
+        if (messages.size() > 1 && sink instanceof BatchSink batches) {
+            try {
+                batches.acceptAll(messages);
+                counters.delivered.addAndGet(messages.size());
+                LOG.debug("signal.receive.delivered_batch", "messages", messages.size());
+                return;
+            } catch (Throwable e) {
+                if (fatal(e)) throw (Error) e;
+                counters.sinkFailures.incrementAndGet();
+                LOG.warn("signal.receive.sink_failed", "error", SafeLog.kind(e), "messages", messages.size());
+            }
+        }
+        for (InboundMessage m : messages) deliver(m);
     }
 
     /** The message is already off the server: keep offering it until the sink takes it or we are closed. */

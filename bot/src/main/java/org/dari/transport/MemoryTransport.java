@@ -30,6 +30,17 @@ public final class MemoryTransport implements Transport {
         s.accept(message);
     }
 
+    /** Hands several messages to the bot at once, as one poll answer would; returns once all are journaled. */
+    public void deliverAll(java.util.List<InboundMessage> messages) throws Exception {
+        InboundSink s = sink;
+        if (s == null) throw new IllegalStateException("transport not started");
+        if (s instanceof BatchSink batches) {
+            batches.acceptAll(messages);
+        } else {
+            for (InboundMessage m : messages) s.accept(m);
+        }
+    }
+
     @Override
     public void send(OutboundMessage message) {
         sends.increment();

@@ -194,11 +194,13 @@ final class ReceiveLoop implements ReceiverThread.Loop {
     /** Handles one connection's events until it ends; null if stopped first. */
     private WebSocketSession.Ended drain(WebSocketSession session) {
         long openedAt = -1;
+        boolean carriedMessage = false;
         while (!stop.stopped()) {
             WebSocketSession.Event event = session.next(QUEUE_WAIT);
             if (event == null) continue;
             if (event instanceof WebSocketSession.Frame frame) {
                 pipeline.acceptJson(frame.text());
+                carriedMessage = true;
             } else if (event instanceof WebSocketSession.Opened) {
                 openedAt = System.nanoTime();
                 LOG.info("signal.websocket.open");
@@ -209,7 +211,9 @@ final class ReceiveLoop implements ReceiverThread.Loop {
                 counters.malformed.incrementAndGet();
                 LOG.warn("signal.receive.malformed", "binary", true);
             } else if (event instanceof WebSocketSession.Ended end) {
-                boolean wasUp = openedAt >= 0 && System.nanoTime() - openedAt >= config.minBackoff().toNanos();
+                // healthy if it stayed up a while or carried a message: the next one opens at once
+                boolean wasUp = openedAt >= 0
+                        && (carriedMessage || System.nanoTime() - openedAt >= config.minBackoff().toNanos());
                 if (wasUp) backoff.reset();
                 return end;
             }

@@ -49,6 +49,11 @@ public record SignalCliConfig(String baseUrl, String account, Duration minBackof
                 Duration.ofSeconds(60), DAEMON_KEEP_ALIVE.multipliedBy(4));
     }
 
+    /** The same, with another limit on one call's answer. */
+    public SignalCliConfig withReadTimeout(Duration timeout) {
+        return new SignalCliConfig(baseUrl, account, minBackoff, maxBackoff, connectTimeout, timeout, eventsSilence);
+    }
+
     /** {@code POST /api/v1/rpc}: one JSON-RPC request, one response. */
     HttpUrl rpcUrl() {
         return base().addPathSegments("api/v1/rpc").build();

@@ -58,6 +58,22 @@ class ConfigAndCliTest {
     }
 
     @Test
+    void theSendTimeoutReachesBothTransports(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "signal:\n  transport: signal-cli\n  number: \"+4915100000000\"\n  send_timeout_seconds: 7\n");
+        Config c = Config.load(file, Map.of());
+        assertEquals(java.time.Duration.ofSeconds(7), RunCommand.signalCliConfig(c).readTimeout());
+        assertEquals(java.time.Duration.ofSeconds(7), RunCommand.signalConfig(c).readTimeout());
+        Files.writeString(file, "signal:\n  number: \"+4915100000000\"\n");
+        Config defaults = Config.load(file, Map.of());
+        assertEquals(java.time.Duration.ofSeconds(60), RunCommand.signalCliConfig(defaults).readTimeout(), "signal-cli's own default");
+        assertEquals(java.time.Duration.ofSeconds(30), RunCommand.signalConfig(defaults).readTimeout(), "the REST default");
+        Files.writeString(file, "signal:\n  send_timeout_seconds: 0\n");
+        var invalid = assertThrows(Config.ConfigException.class, () -> Config.load(file, Map.of()));
+        assertTrue(invalid.getMessage().contains("signal.send_timeout_seconds"), invalid.getMessage());
+    }
+
+    @Test
     void badConfigurationIsOneClearLine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, "retention:\n  session_idle_minutes: 30\n  sesion_typo: 3\n");

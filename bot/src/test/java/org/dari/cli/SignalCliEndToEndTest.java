@@ -21,6 +21,8 @@ class SignalCliEndToEndTest {
     private static final String KOREAN_PERSON = "3b5e6c2a-8f0d-4c1e-9a47-2d6f0b1c9e11";
     private static final String GROUP_MEMBER = "9a9a9a9a-2222-4c1e-9a47-2d6f0b1c9e33";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The first answer also waits for the bot to start: slow on a busy machine. */
+    private static final Duration STARTUP = Duration.ofMinutes(3);
 
     @Test
     void aKoreanQuestionGetsAKoreanAnswerThroughSignalCli(@TempDir Path dir) throws Exception {
@@ -43,7 +45,7 @@ class SignalCliEndToEndTest {
                 daemon.push(Envelopes.group(GROUP_MEMBER, "+4915112340000", t, "중국이 강제북송하는건 국제법 위반 아님까"));
                 daemon.push(Envelopes.text(KOREAN_PERSON, "+4915112345678", t + 1, "중국이 강제북송하는건 국제법 위반 아님까"));
 
-                TestBots.await("an answer", WAIT, () -> !sendsTo(daemon, KOREAN_PERSON).isEmpty());
+                TestBots.await("an answer", STARTUP, () -> !sendsTo(daemon, KOREAN_PERSON).isEmpty());
                 String korean = sendsTo(daemon, KOREAN_PERSON).get(0).path("message").asText();
                 assertTrue(korean.contains("출처") || korean.contains("번호를 보내세요"), "a Korean answer or choices");
                 assertTrue(korean.chars().anyMatch(c -> c >= 0xAC00 && c <= 0xD7A3), "the reply is in Korean");

@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SignalFaultsTest {
     private static final Duration STARTUP = Duration.ofMinutes(3);
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int SEND_TIMEOUT_SECONDS = 3;
     private final AtomicLong clock = new AtomicLong(1_755_379_200_000L);
     private final List<String> people = new ArrayList<>();
 
@@ -44,7 +45,10 @@ class SignalFaultsTest {
         try (FakeSignalServer server = new FakeSignalServer(mode)) {
             server.start();
             server.stop(); // the API is down when the bot starts
-            Config config = TestBots.load(TestBots.signalConfig(dir, server, dir.resolve("data")));
+            Path file = TestBots.signalConfig(dir, server, dir.resolve("data"));
+            java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replace("poll_timeout_seconds: 1\n",
+                    "poll_timeout_seconds: 1\n  send_timeout_seconds: " + SEND_TIMEOUT_SECONDS + "\n"));
+            Config config = TestBots.load(file);
             try (TestBots.Running bot = TestBots.run(config)) {
                 writeFrom(server, 4, "메뉴");
                 Thread.sleep(1500); // refused connections meanwhile
@@ -56,6 +60,12 @@ class SignalFaultsTest {
                 server.replyToNextSend(SendReply.rateLimited());
                 server.replyToNextSend(SendReply.captcha(first));
                 server.replyToNextSend(SendReply.error(503, "Service Unavailable"));
+                // then sends that reach Signal but whose answer never comes in time: slower than the send
+                // timeout, never answered, the connection reset after the request. Unclear outcomes are
+                // taken as sent and never repeated: each of these people still gets exactly one answer.
+                server.replyToNextSend(SendReply.slow(Duration.ofSeconds(SEND_TIMEOUT_SECONDS + 2)));
+                server.replyToNextSend(SendReply.noAnswer());
+                server.replyToNextSend(SendReply.disconnectAfterRequest());
                 awaitAnswers(server, "the first people, after the API came up");
                 assertTrue(server.sends().size() > server.deliveredSends().size(), "some sends were refused and retried");
 
@@ -94,6 +104,7 @@ class SignalFaultsTest {
         }
         String log = logs.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("delivery.send_failed"), "refused sends are reported");
+        assertTrue(log.contains("delivery.unclear_counted_sent"), "the sends without a timely answer were taken as sent, not resent");
         assertTrue(log.contains(mode == FakeSignalServer.Mode.JSON_RPC ? "signal.websocket.ended" : "signal.poll.failed"),
                 "the broken receive channel is reported");
         for (String person : people) assertTrue(!log.contains(person), "no identifier in the logs");

@@ -272,6 +272,65 @@ class NaturalSpeechTest {
             "hello, could you help me please", "hi what do i do here", "hi there, are you a person?", "hey dari, how are you?",
             "greetings!", "hi, i have some questions", "hello, can we talk?", "hi, is this working?", "hey you", "hello. i am new");
 
+    /**
+     * Asking what Dari can do, or for the list, in a sentence; written before the grammar for them
+     * (asks_for_menu in i18n/commands.yaml). Through the conversation before it: KO 8/20, EN 13/20.
+     */
+    static final List<String> ASKS_FOR_MENU_KO = List.of(
+            "뭘 물어볼수 있나요", "뭐 물어볼 수 있어요", "목록 보여줘", "무슨 도움 받을 수 있어요", "여기서 어떤 도움을 받을수 있나요",
+            "뭘 도와줄수 있어요", "뭐 할 수 있어", "무엇을 알려주나요", "어떤 걸 물어봐야 돼요", "질문 목록 주세요",
+            "물어볼 수 있는 거 알려줘", "도움 받을수 있는게 뭐예요", "너 뭐 할줄 알아", "무슨 내용 있어요", "목록",
+            "어떤거 알려줄수 있음까", "안녕하심까 뭘 물어봄까", "메뉴 보여주세요", "여기 뭐 알려주는데예요", "누구세요");
+    static final List<String> ASKS_FOR_MENU_EN = List.of(
+            "what can i ask", "what can u do", "what can you do", "show me the list", "list of things",
+            "what help can i get here", "what help can i get", "what kind of help do you give", "what do you know about",
+            "what topics", "menu?", "can you help me", "what are my options", "how can you help me",
+            "what questions can i ask you", "show list", "what else can i ask", "tell me what you can do",
+            "what is this bot for", "who are you");
+
+    @Test
+    void askingWhatDariCanDoOrForTheListGetsTheMenu() {
+        measureGreetings(ASKS_FOR_MENU_KO, ASKS_FOR_MENU_EN, "asks for the menu");
+    }
+
+    /** The grammar for asking for the menu is closed: a question with a real word in it is still a question. */
+    @Test
+    void aRealQuestionInTheSameWordsIsNotTakenForTheMenu() throws Exception {
+        CommandWords words = CommandWords.load(TestConversations.HOME.resolve("i18n/commands.yaml"));
+        for (String text : List.of("뭘 물어볼 수 있나요", "목록 보여주세요", "what help can i get here", "show me the list again")) {
+            assertTrue(words.isOpener(text), text);
+        }
+        for (String text : List.of("무슨 도움을 받을 수 있어요 공안에 잡히면", "뭘 물어봐야 난민 신청이 돼요", "목록에 제 이름이 있어요?",
+                "난민 목록 보여줘", "what help can i get for my child", "what can the police do to me",
+                "show me the list of detention centres", "what kind of help does unhcr give")) {
+            assertFalse(words.isOpener(text), text);
+        }
+    }
+
+    /**
+     * No way of asking a question the content holds (the writers' phrasings for the entries) is taken
+     * for an opener. Questions about Dari itself are left out: the welcome with the menu answers them too.
+     */
+    @Test
+    void noPhrasingOfAnEntryIsTakenForAnOpener() throws Exception {
+        CommandWords words = CommandWords.load(TestConversations.HOME.resolve("i18n/commands.yaml"));
+        org.dari.knowledge.Phrasings phrasings = org.dari.knowledge.Phrasings.load(TestConversations.HOME.resolve("seeds/phrasings"));
+        List<String> taken = new ArrayList<>();
+        int checked = 0;
+        for (String id : phrasings.byId().keySet()) {
+            if (id.startsWith("_") || id.equals("about-this-service")) continue;
+            for (Lang lang : Lang.values()) {
+                for (String text : phrasings.of(id, lang)) {
+                    checked++;
+                    if (words.isOpener(text)) taken.add(id + ": " + text);
+                }
+            }
+        }
+        assertTrue(checked > 1000, "phrasings found: " + checked);
+        // one known: "do you know who i am" is all opener words ("do you know", "who are you")
+        assertTrue(taken.size() <= 1, "taken for an opener: " + taken);
+    }
+
     @Test
     void lastGreetingsGetTheMenu() {
         measureGreetings(LAST_GREETINGS_KO, LAST_GREETINGS_EN, "last", 0.8);

@@ -62,8 +62,15 @@ public final class FakeSignalCliDaemon implements AutoCloseable {
     private final Deque<String> pending = new ArrayDeque<>();
     private final List<OpenStream> streams = new ArrayList<>();
     private final Map<String, Deque<ObjectNode>> nextErrors = new HashMap<>();
+    /** HTTP statuses the next JSON-RPC posts get instead of being run (a crashed daemon behind a proxy). */
+    private final Deque<Integer> nextHttpFailures = new ArrayDeque<>();
+    /** Delays before answering the next JSON-RPC posts, which are run at once (the outcome is then unclear to a client that gave up). */
+    private final Map<String, Deque<Long>> nextDelaysMillis = new HashMap<>();
+    private int boundPort;
     private final List<RpcCall> calls = new CopyOnWriteArrayList<>();
     private final List<String> rpcContentTypes = new CopyOnWriteArrayList<>();
+    /** The params of every send that reached Signal (ran without error, however late it was answered). */
+    private final List<JsonNode> delivered = new CopyOnWriteArrayList<>();
     private final long keepAliveMillis;
     private volatile String identitiesJson = "[]";
     private int eventStreamsOpened;
@@ -85,7 +92,7 @@ public final class FakeSignalCliDaemon implements AutoCloseable {
 
     private void start() {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), boundPort), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("stand-in could not listen", e);
         }
@@ -99,6 +106,40 @@ public final class FakeSignalCliDaemon implements AutoCloseable {
         server.createContext("/api/v1/events", this::events);
         server.createContext("/api/v1/check", this::check);
         server.start();
+        boundPort = server.getAddress().getPort();
+        synchronized (lock) {
+            stopping = false;
+        }
+    }
+
+    /** The daemon goes away: open streams end, the port refuses connections until {@link #comeBack()}. */
+    public void goAway() {
+        synchronized (lock) {
+            stopping = true;
+            lock.notifyAll();
+        }
+        dropEventStreams();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** The daemon is back on the same port; messages pushed meanwhile wait for the next stream. */
+    public void comeBack() {
+        start();
+    }
+
+    /** The next JSON-RPC post is answered with this HTTP status and no JSON-RPC response; queued in order. */
+    public void failNextHttp(int status) {
+        synchronized (lock) {
+            nextHttpFailures.addLast(status);
+        }
+    }
+
+    /** The next call of {@code method} is run at once but answered only after {@code delay}; queued in order. */
+    public void answerNextAfter(String method, java.time.Duration delay) {
+        synchronized (lock) {
+            nextDelaysMillis.computeIfAbsent(method, m -> new ArrayDeque<>()).addLast(delay.toMillis());
+        }
     }
 
     @Override
@@ -113,7 +154,7 @@ public final class FakeSignalCliDaemon implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return boundPort;
     }
 
     /** {@code http://127.0.0.1:<port>}. */
@@ -196,6 +237,11 @@ public final class FakeSignalCliDaemon implements AutoCloseable {
         return calls.stream().filter(c -> c.method().equals(method)).toList();
     }
 
+    /** The params of every send that went out to Signal, in order. */
+    public List<JsonNode> delivered() {
+        return List.copyOf(delivered);
+    }
+
     /** The Content-Type of every POST to /api/v1/rpc, accepted or not. */
     public List<String> rpcContentTypes() {
         return List.copyOf(rpcContentTypes);
@@ -275,14 +321,26 @@ public final class FakeSignalCliDaemon implements AutoCloseable {
             respond(exchange, 200, response(null, null, error(-32600, "invalid request")));
             return;
         }
+        Integer httpFailure;
+        synchronized (lock) {
+            httpFailure = nextHttpFailures.pollFirst();
+        }
+        if (httpFailure != null) {
+            respond(exchange, httpFailure, null);
+            return;
+        }
         JsonNode id = request.get("id");
         String method = request.get("method").asText();
         JsonNode params = request.path("params").isObject() ? request.get("params") : JsonNodeFactory.instance.objectNode();
         JsonNode result = null;
         ObjectNode error;
+        Long delay = null;
         synchronized (lock) {
             Deque<ObjectNode> queued = nextErrors.get(method);
             error = queued == null ? null : queued.pollFirst();
+            Deque<Long> delays = nextDelaysMillis.get(method);
+            // a scripted error answers at once; a scripted delay applies to the next call that runs
+            if (error == null && delays != null) delay = delays.pollFirst();
         }
         if (error == null) {
             try {
@@ -292,6 +350,13 @@ public final class FakeSignalCliDaemon implements AutoCloseable {
             }
         } else {
             calls.add(new RpcCall(method, params, contentType));
+        }
+        if (delay != null) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (id == null || id.isNull()) {
             respond(exchange, 201, null);
@@ -318,6 +383,7 @@ public final class FakeSignalCliDaemon implements AutoCloseable {
                     results.addObject().put("type", "SUCCESS").putObject("recipientAddress").put("uuid", r)
                             .putNull("number").putNull("username");
                 }
+                delivered.add(params);
                 yield sent;
             }
             case "updateContact", "removeContact", "trust" -> {
