@@ -1,5 +1,6 @@
 package org.dari.cli;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,7 +20,7 @@ class AnswerQualityTest {
     @ParameterizedTest
     @ValueSource(strings = {"eval/fresh-questions.tsv", "eval/writer-questions.tsv"})
     void meetsTheTargets(String resource) throws Exception {
-        holds(resource, 0.90, 0.95);
+        holds(resource, 0.90, 0.95, 0.02);
     }
 
     /**
@@ -31,11 +32,21 @@ class AnswerQualityTest {
     @ParameterizedTest
     @ValueSource(strings = {"eval/blind-a-questions.tsv", "eval/blind-final-questions.tsv"})
     void blindSetsHoldTheirFigures(String resource) throws Exception {
-        holds(resource, 0.85, 0.75);
+        holds(resource, 0.85, 0.75, 0.02);
     }
 
-    /** Top-1, top-3 and confident-but-wrong at the targets; out-of-scope and greetings at the given shares. */
-    private void holds(String resource, double noneDeclined, double menuShown) throws Exception {
+    /**
+     * The third blind set (320 questions, scored once at 1e16887). Top-1, top-3 and out-of-scope
+     * meet the targets; greetings (88% in kb eval; 97% as a first message through the conversation)
+     * and confident-but-wrong (3.1%) do not yet, so they are held where they stand, not at the targets.
+     */
+    @Test
+    void theThirdBlindSetHoldsItsFigures() throws Exception {
+        holds("eval/blind-third-questions.tsv", 0.90, 0.85, 0.035);
+    }
+
+    /** Top-1 and top-3 at the targets; out-of-scope, greetings and confident-but-wrong at the given shares. */
+    private void holds(String resource, double noneDeclined, double menuShown, double confidentWrongCeiling) throws Exception {
         Path file = Path.of(getClass().getClassLoader().getResource(resource).toURI());
         try (var kb = KbCommand.open(Config.defaults(), TestBots.HOME)) {
             KbEvaluation.Report report = new KbEvaluation(kb).run(KbEvaluation.read(file));
@@ -53,7 +64,8 @@ class AnswerQualityTest {
                 assertTrue(all.menuShown() >= menuShown * all.menus(),
                         "MENU below " + Math.round(menuShown * 100) + "%\n" + table);
             }
-            assertTrue(all.confidentWrong() <= 0.02 * (all.topics() + all.nones()), "confident-but-wrong above 2%\n" + table);
+            assertTrue(all.confidentWrong() <= confidentWrongCeiling * (all.topics() + all.nones()),
+                    "confident-but-wrong above " + confidentWrongCeiling * 100 + "%\n" + table);
         }
     }
 }
