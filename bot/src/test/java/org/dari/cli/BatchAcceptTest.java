@@ -64,6 +64,12 @@ class BatchAcceptTest {
                 Set<Id> journaled = new HashSet<>();
                 for (MessageStore.Pending p : store.pending()) journaled.add(Id.of(p.message()));
                 Set<Id> answeredNow = new HashSet<>(answered);
+                // a worker erases a journal entry before it reports the answer: a message caught in
+                // that instant is in neither set, and is reported a moment later
+                if (batch.stream().anyMatch(m -> !journaled.contains(Id.of(m)) && !answeredNow.contains(Id.of(m)))) {
+                    Thread.sleep(200);
+                    answeredNow.addAll(answered);
+                }
                 for (InboundMessage m : batch) {
                     assertTrue(journaled.contains(Id.of(m)) || answeredNow.contains(Id.of(m)),
                             "every message of the batch is journaled when the hand-over returns");
