@@ -126,12 +126,18 @@ public final class PassphraseKey {
 
     private static byte[] loadOrCreateSalt(Path file) {
         try {
-            if (!Files.exists(file)) {
+            if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 byte[] salt = new byte[SALT_LENGTH];
                 new SecureRandom().nextBytes(salt);
-                SecureFiles.writeAtomically(file, salt);
-                return salt;
+                try {
+                    // published, never replaced: a salt that appeared meanwhile is the one to use
+                    SecureFiles.publishNew(file, salt);
+                    return salt;
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    SecureFiles.requireSafe(file, SecureFiles.Kind.KEY_FILE);
+                }
             }
+            SecureFiles.requireSafe(file, SecureFiles.Kind.KEY_FILE);
             byte[] salt = Files.readAllBytes(file);
             if (salt.length != SALT_LENGTH) {
                 throw new VaultException(Problem.KEY_FILE,
@@ -139,7 +145,8 @@ public final class PassphraseKey {
             }
             return salt;
         } catch (IOException | UnsupportedOperationException e) {
-            throw new VaultException(Problem.KEY_FILE, "salt file cannot be read or written: " + file, e);
+            throw new VaultException(Problem.KEY_FILE, "salt file cannot be read or written: " + file
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         }
     }
 }

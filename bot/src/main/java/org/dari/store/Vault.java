@@ -537,6 +537,8 @@ public final class Vault implements AutoCloseable {
     // ---- opening ----
 
     private static void prepareFile(Path dataDir, Path dbFile) {
+        // the same refusals as when the key is loaded, for any caller that opens a vault directly
+        KeyRotation.requireSafeDataDir(dataDir);
         try {
             SecureFiles.ensureDirectory(dataDir);
             if (!Files.exists(dbFile)) {

@@ -111,6 +111,33 @@ class KeyFileSafetyTest {
     }
 
     @Test
+    void openingAVaultDirectlyMakesTheSameRefusals() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real-data"));
+        Path data = Files.createSymbolicLink(dir.resolve("linked-data"), real);
+        try (MasterKey master = MasterKey.generate(); KeyRing keys = new KeyRing(master)) {
+            assertRefused(() -> Vault.open(data, keys, java.time.Clock.systemUTC(), Retention.DEFAULTS).close(), "symbolic link");
+            Path open = Files.createDirectory(dir.resolve("open-data"));
+            Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+            assertRefused(() -> Vault.open(open, keys, java.time.Clock.systemUTC(), Retention.DEFAULTS).close(), "writable by group or others");
+            assertFalse(Files.exists(open.resolve(Vault.DATABASE_FILE)), "no database was made there");
+        }
+    }
+
+    @Test
+    void theSaltIsPublishedPrivateAndALinkedSaltIsRefused() throws Exception {
+        Path data = Files.createDirectory(dir.resolve("salted"));
+        PassphraseKey.fromPassphrase("a long passphrase".toCharArray(), data).close();
+        Path salt = data.resolve(PassphraseKey.SALT_FILE);
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(salt));
+        try (var files = Files.list(data)) {
+            assertEquals(java.util.List.of(salt), files.toList(), "no temporary file left beside it");
+        }
+        Path other = Files.createDirectory(dir.resolve("linked-salt"));
+        Files.createSymbolicLink(other.resolve(PassphraseKey.SALT_FILE), salt);
+        assertRefused(() -> PassphraseKey.fromPassphrase("a long passphrase".toCharArray(), other).close(), "symbolic link");
+    }
+
+    @Test
     void aDatabaseOwnedBySomeoneElseIsRefused() throws Exception {
         Path data = Files.createDirectory(dir.resolve("data"));
         Path db = Files.createFile(data.resolve(Vault.DATABASE_FILE));
