@@ -79,6 +79,9 @@ class HardKillTest {
                 // until everything is handed out and taken, and answers have stopped coming for a while
                 int answered = -1;
                 long quietSince = System.nanoTime();
+                // quiet counts only from when this bot had taken everything: a quiet spell while it
+                // was still starting says nothing about the answers it owes
+                long takenSince = -1;
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 while (System.nanoTime() < deadline) {
                     int now = server.deliveredSends().size();
@@ -90,7 +93,9 @@ class HardKillTest {
                     List<Long> polls = server.pollArrivals();
                     boolean taken = server.pending() == 0 && !handouts.isEmpty() && !polls.isEmpty()
                             && polls.get(polls.size() - 1) > Math.max(born, handouts.get(handouts.size() - 1).atNanos());
-                    if (taken && System.nanoTime() - quietSince > Duration.ofSeconds(5).toNanos()) break;
+                    if (!taken) takenSince = -1;
+                    else if (takenSince < 0) takenSince = System.nanoTime();
+                    if (taken && System.nanoTime() - Math.max(quietSince, takenSince) > Duration.ofSeconds(5).toNanos()) break;
                     Thread.sleep(250);
                 }
             } finally {
