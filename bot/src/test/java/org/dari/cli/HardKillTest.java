@@ -42,7 +42,7 @@ class HardKillTest {
     @Test
     @org.junit.jupiter.api.Disabled("OPEN DEFECT (session 4 closing note, #9/#12): since this session's batched accept"
             + " and day keys, 3-6 certainly-accepted messages went unanswered in 3 of 6 runs; off in CI until found."
-            + " Run it by name: mvn -Dtest=HardKillTest verify (it fails when the promise breaks)")
+            + " Run it with: mvn -Dtest=HardKillTest -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition verify")
     void noAcceptedMessageIsLostOrAnsweredTwiceAcrossHardKills(@TempDir Path dir) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
