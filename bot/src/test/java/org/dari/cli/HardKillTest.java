@@ -7,6 +7,7 @@ import org.dari.transport.FakeSignalServer.Envelopes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,15 +25,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code dari run} in a child JVM on a real SQLite file, under a steady stream of people writing,
- * SIGKILLed at random moments {@value #KILLS} times and restarted each time. Afterwards every
- * message the bot accepted has exactly one answer at the server.
+ * SIGKILLed at random moments {@value #KILLS} times and restarted each time. Afterwards nobody has
+ * two answers, and every message the bot accepted has one, except replies whose send was under way
+ * at a kill: a reply to a person is sent at most once, so the bot that finds such a send unfinished
+ * takes it as sent and logs so. Unanswered messages may number no more than those log lines (the
+ * last bot's included: it settles the 20th kill's sends).
  *
  * <p>"Accepted": the REST API hands a message out once and forgets it, so a message is the bot's
  * once a poll returned it. The bot journals a poll's messages before it polls again; a message
- * counts as certainly accepted when the same bot process polled again before it was killed. A
- * message from the last poll before a kill may have been lost in the wire or the process with no
- * trace: that gap is the REST API's (it has no acknowledgement), and the test reports those
- * messages but does not count them. Each person writes once, so answers are counted per person.
+ * counts as certainly accepted when the same bot process sent the poll that took it and polled again
+ * before it was killed. A message from the last poll before a kill, or handed to a long poll whose
+ * bot was already killed, may have been lost in the wire or the process with no trace: that gap is
+ * the REST API's (it has no acknowledgement), and the test reports those messages but does not
+ * count them. Each person writes once, so answers are counted per person.
  */
 class HardKillTest {
     private static final int KILLS = 20;
@@ -40,14 +45,13 @@ class HardKillTest {
     private static final Pattern TAKEN_AS_SENT = Pattern.compile("unclear_counted_sent|unclear_after_restart_counted_sent");
 
     @Test
-    @org.junit.jupiter.api.Disabled("OPEN DEFECT (session 4 closing note, #9/#12): since this session's batched accept"
-            + " and day keys, 3-6 certainly-accepted messages went unanswered in 3 of 6 runs; off in CI until found."
-            + " Run it with: mvn -Dtest=HardKillTest -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition verify")
     void noAcceptedMessageIsLostOrAnsweredTwiceAcrossHardKills(@TempDir Path dir) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         try (FakeSignalServer server = FakeSignalServer.normal()) {
             Path config = TestBots.signalConfig(dir, server, dir.resolve("data"));
+            // the children's logs outlive the test, so that a failure can be read afterwards
+            Path logs = Files.createDirectories(Path.of("target", "hard-kill", Long.toString(seed)));
             Map<String, String> personOfEvent = new HashMap<>();
             Load load = new Load(server, personOfEvent);
             load.start();
@@ -55,7 +59,7 @@ class HardKillTest {
             long tolerated = 0;
             try {
                 for (int k = 0; k < KILLS; k++) {
-                    ChildBot bot = ChildBot.start(config, dir.resolve("child-" + k + ".log"));
+                    ChildBot bot = ChildBot.start(config, logs.resolve("child-" + k + ".log"));
                     long born = System.nanoTime();
                     if (k % 2 == 1) {
                         // during start-up: opening the store, recovery, the first poll
@@ -76,7 +80,7 @@ class HardKillTest {
             } finally {
                 load.finish();
             }
-            ChildBot last = ChildBot.start(config, dir.resolve("child-last.log"));
+            ChildBot last = ChildBot.start(config, logs.resolve("child-last.log"));
             long born = System.nanoTime();
             try {
                 // until everything is handed out and taken, and answers have stopped coming for a while
@@ -103,17 +107,27 @@ class HardKillTest {
                 }
             } finally {
                 last.close();
+                // the last bot settles what the 20th kill left unclear: its taken-as-sent lines count too
+                tolerated += last.logLines(TAKEN_AS_SENT);
                 System.out.println("hard-kill: last bot's log ends with:\n" + String.join("\n", last.logTail(15)));
             }
             lives.add(new long[]{born, Long.MAX_VALUE});
 
+            Map<String, Integer> lifeOfPerson = new HashMap<>();
             Set<String> accepted = new HashSet<>();
             Set<String> inFlight = new HashSet<>();
             List<Long> polls = server.pollArrivals();
             for (FakeSignalServer.Handout h : server.handouts()) {
-                long[] life = lives.stream().filter(l -> l[0] <= h.atNanos() && h.atNanos() < l[1]).findFirst().orElse(null);
-                boolean pollAfter = life != null && polls.stream().anyMatch(p -> p > h.atNanos() && p < life[1]);
-                for (String event : h.events()) (pollAfter ? accepted : inFlight).add(personOfEvent.get(event));
+                // the life of the poll that took them: a long poll sent by a bot since killed may still be
+                // answered, and what it hands out is lost in the wire, however many polls come after
+                long[] life = lives.stream().filter(l -> l[0] <= h.requestedNanos() && h.requestedNanos() < l[1])
+                        .findFirst().orElse(null);
+                boolean pollAfter = life != null && h.atNanos() < life[1]
+                        && polls.stream().anyMatch(p -> p > h.atNanos() && p < life[1]);
+                for (String event : h.events()) {
+                    (pollAfter ? accepted : inFlight).add(personOfEvent.get(event));
+                    lifeOfPerson.put(personOfEvent.get(event), lives.indexOf(life));
+                }
             }
             Map<String, Integer> answers = new HashMap<>();
             for (JsonNode send : server.deliveredSends()) answers.merge(send.path("recipients").path(0).asText(), 1, Integer::sum);
@@ -127,6 +141,10 @@ class HardKillTest {
             System.out.printf("hard-kill: seed=%d kills=%d people=%d accepted=%d in_flight=%d lost_in_flight=%d"
                             + " answered=%d taken_as_sent=%d%n", seed, KILLS, load.people(), accepted.size(), inFlight.size(),
                     lostInFlight, answers.size(), tolerated);
+            if (!unanswered.isEmpty()) {
+                System.out.println("hard-kill: unanswered accepted messages were handed out in lives "
+                        + unanswered.stream().map(lifeOfPerson::get).sorted().toList() + "; logs in " + logs.toAbsolutePath());
+            }
             assertEquals(load.people(), accepted.size() + inFlight.size(), "every message was handed out");
             assertTrue(accepted.size() >= 20, "enough messages were certainly accepted to tell");
             assertEquals(List.of(), twice.stream().map(p -> "answered " + answers.get(p) + " times").toList(),

@@ -125,8 +125,15 @@ public final class FakeSignalServer implements AutoCloseable {
         }
     }
 
-    /** Events one receive call handed out (a poll answer or a websocket frame), at {@link System#nanoTime()} {@code atNanos}. */
-    public record Handout(long atNanos, List<String> events) {
+    /**
+     * Events one receive call handed out (a poll answer or a websocket frame), at {@link
+     * System#nanoTime()} {@code atNanos}, to the request that arrived at {@code requestedNanos} (a
+     * long poll may be answered after the bot that sent it was killed; a frame: when it was sent).
+     */
+    public record Handout(long atNanos, long requestedNanos, List<String> events) {
+        Handout(long atNanos, List<String> events) {
+            this(atNanos, atNanos, events);
+        }
     }
 
     /** A recorded {@code PUT /v1/identities/{number}/trust/{numberToTrust}}. */
@@ -465,13 +472,14 @@ public final class FakeSignalServer implements AutoCloseable {
                 return error(400, "Couldn't process request - timeout needs to be numeric!");
             }
             if (!BOT_NUMBER.equals(path.get(2))) return error(400, "User is not registered");
-            pollArrivals.add(System.nanoTime());
-            String body = awaitPollBody(Math.min(timeoutSeconds * 1000, MAX_LONG_POLL_MILLIS));
+            long arrived = System.nanoTime();
+            pollArrivals.add(arrived);
+            String body = awaitPollBody(arrived, Math.min(timeoutSeconds * 1000, MAX_LONG_POLL_MILLIS));
             if (body == null) return error(503, "stopping");
             return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain; charset=utf-8").setBody(body);
         }
 
-        private String awaitPollBody(long waitMillis) {
+        private String awaitPollBody(long arrived, long waitMillis) {
             long deadline = System.nanoTime() + Duration.ofMillis(waitMillis).toNanos();
             synchronized (lock) {
                 try {
@@ -487,7 +495,7 @@ public final class FakeSignalServer implements AutoCloseable {
                 polls++;
                 if (!pollBodies.isEmpty()) return pollBodies.pollFirst();
                 String body = "[" + String.join(",", pending) + "]";
-                if (!pending.isEmpty()) handouts.add(new Handout(System.nanoTime(), List.copyOf(pending)));
+                if (!pending.isEmpty()) handouts.add(new Handout(System.nanoTime(), arrived, List.copyOf(pending)));
                 pending.clear();
                 return body;
             }
