@@ -3,6 +3,8 @@ package org.dari.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.dari.conversation.CommandWords;
+import org.dari.conversation.FrontDoor;
 import org.dari.knowledge.Decision;
 import org.dari.knowledge.KnowledgeService;
 import org.dari.knowledge.Lang;
@@ -43,6 +45,11 @@ final class KbCommand implements Runnable {
 
     static KnowledgeService open(Config config, Home home) {
         return Bot.openKnowledge(config, home, Clock.systemUTC(), Streams.stderr()::println, false);
+    }
+
+    /** The conversation's reading of commands, small talk and greetings, for measuring as people meet the bot. */
+    static FrontDoor frontDoor(Config config, Home home, KnowledgeService knowledge) throws java.io.IOException {
+        return new FrontDoor(CommandWords.load(home.resolve(config.knowledge().i18nDir()).resolve("commands.yaml")), knowledge);
     }
 
     static KnowledgeService openOrExplain(Config config, Home home) throws Main.UsageException {
@@ -205,6 +212,10 @@ final class KbCommand implements Runnable {
         @Option(names = "--dump", hidden = true, description = "Print the ranking features of every question (TSV).")
         boolean dump;
 
+        @Option(names = "--knowledge-only", description = "Measure the knowledge base alone, without the conversation's"
+                + " reading of commands, small talk and greetings that comes first in a conversation.")
+        boolean knowledgeOnly;
+
         @Option(names = "--tune", description = "Search for the classifier weight and decision thresholds that do best on FILE(s) and print them.")
         boolean tune;
 
@@ -224,7 +235,8 @@ final class KbCommand implements Runnable {
                     for (Path file : files) out.print(urgentEvaluation.run(UrgentEvaluation.read(file)).render(misses));
                     return 0;
                 }
-                KbEvaluation evaluation = new KbEvaluation(kb);
+                FrontDoor frontDoor = knowledgeOnly ? null : frontDoor(config, Home.locate(), kb);
+                KbEvaluation evaluation = new KbEvaluation(kb, frontDoor);
                 List<KbEvaluation.Question> questions = new java.util.ArrayList<>();
                 for (Path file : files) questions.addAll(KbEvaluation.read(file));
                 if (dump) {
@@ -241,7 +253,7 @@ final class KbCommand implements Runnable {
                                 Clock.systemUTC(), tuned.thresholds(), Retriever.Weights.defaults().withClassifier(tuned.classifierWeight()),
                                 Streams.stderr()::println)) {
                             out.println("held out " + holdout.getFileName() + ", scored with the settings tuned above:");
-                            out.print(new KbEvaluation(held).run(KbEvaluation.read(holdout)).render(misses));
+                            out.print(new KbEvaluation(held, knowledgeOnly ? null : frontDoor(config, Home.locate(), held)).run(KbEvaluation.read(holdout)).render(misses));
                         }
                     }
                     return 0;

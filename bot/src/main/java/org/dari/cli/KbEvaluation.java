@@ -1,5 +1,7 @@
 package org.dari.cli;
 
+import org.dari.conversation.Command;
+import org.dari.conversation.FrontDoor;
 import org.dari.knowledge.Decision;
 import org.dari.knowledge.KnowledgeService;
 import org.dari.knowledge.Lang;
@@ -22,6 +24,8 @@ import java.util.Set;
 final class KbEvaluation {
     static final String NONE = "NONE";
     static final String MENU = "MENU";
+    /** What the erase and privacy commands give: the erasure itself, or the privacy notice. */
+    private static final String PRIVACY_TOPIC = "privacy-and-deletion";
 
     record Question(Lang lang, Set<String> expected, String text) {
         boolean isNone() {
@@ -62,9 +66,15 @@ final class KbEvaluation {
     }
 
     private final KnowledgeService knowledge;
+    private final FrontDoor frontDoor;
 
-    KbEvaluation(KnowledgeService knowledge) {
+    /**
+     * @param frontDoor the conversation's reading of commands, small talk and greetings, taken before
+     *                  the knowledge base as in a conversation; null to measure the knowledge base alone
+     */
+    KbEvaluation(KnowledgeService knowledge, FrontDoor frontDoor) {
         this.knowledge = knowledge;
+        this.frontDoor = frontDoor;
     }
 
     static List<Question> read(Path file) throws IOException, Main.UsageException {
@@ -86,10 +96,30 @@ final class KbEvaluation {
         List<Outcome> outcomes = new ArrayList<>();
         for (Question q : questions) {
             long start = System.nanoTime();
-            Decision d = knowledge.decide(q.text(), q.lang());
+            Decision d = decide(q);
             outcomes.add(new Outcome(q, d, System.nanoTime() - start));
         }
         return new Report(outcomes);
+    }
+
+    /**
+     * The decision a first message gets in a conversation: a greeting or the menu command gets the
+     * menu; asking to erase or for the privacy notice gets what privacy-and-deletion answers (the
+     * erasure or the notice); another command or small talk gets no answer from the knowledge base
+     * (for a question, a miss); anything else is the knowledge base's.
+     */
+    private Decision decide(Question q) {
+        FrontDoor.Route route = frontDoor == null ? FrontDoor.Route.QUESTION : frontDoor.route(q.text().strip(), q.lang());
+        return switch (route) {
+            case MENU_COMMAND, GREETING -> new Decision(Decision.Kind.MENU, q.lang(), List.of(), Decision.Reason.GREETING);
+            case OTHER_COMMAND -> frontDoor.command(q.text().strip())
+                    .filter(c -> c == Command.FORGET || c == Command.PRIVACY)
+                    .map(c -> new Decision(Decision.Kind.ANSWER, q.lang(), List.of(new Retriever.Match(PRIVACY_TOPIC, 1)),
+                            Decision.Reason.PRIORITY))
+                    .orElseGet(() -> new Decision(Decision.Kind.DECLINE, q.lang(), List.of(), Decision.Reason.OUT_OF_SCOPE));
+            case SMALL_TALK -> new Decision(Decision.Kind.DECLINE, q.lang(), List.of(), Decision.Reason.OUT_OF_SCOPE);
+            case QUESTION -> knowledge.decide(q.text(), q.lang());
+        };
     }
 
     /** One tab-separated line of ranking features per question, for studying the decisions. */
@@ -124,7 +154,7 @@ final class KbEvaluation {
         List<Decision> fixed = new ArrayList<>();
         for (Question q : questions) {
             if (q.isMenu()) continue;
-            Decision d = knowledge.decide(q.text(), q.lang());
+            Decision d = decide(q);
             boolean thresholded = d.reason() == Decision.Reason.CONFIDENT || d.reason() == Decision.Reason.UNSURE
                     || d.reason() == Decision.Reason.NO_MATCH;
             scored.add(q);

@@ -48,6 +48,7 @@ public final class Conversation {
     private final KnowledgeService knowledge;
     private final Messages messages;
     private final CommandWords commands;
+    private final FrontDoor frontDoor;
     private final Map<String, Map<Lang, String>> categoryTitles;
     private final PrivacyFacts privacy;
     private final Urgency urgency;
@@ -63,6 +64,7 @@ public final class Conversation {
         this.knowledge = knowledge;
         this.messages = messages;
         this.commands = commands;
+        this.frontDoor = new FrontDoor(commands, knowledge);
         this.categoryTitles = Map.copyOf(categoryTitles);
         this.privacy = privacy;
         this.urgency = urgency;
@@ -121,7 +123,8 @@ public final class Conversation {
         out.preface(preface);
         if (CaseworkerDesk.looksLikeCommand(text)) return out.say(messages.get(lang, "not_recognised")).build();
 
-        Optional<Command> command = commands.match(text);
+        Optional<Command> command = commands.match(text)
+                .map(c -> c != Command.HELP ? c : session.hasAsked() ? Command.HELP_REQUEST : Command.MENU);
         Optional<ReferralCode> forgetCode = Optional.empty();
         if (command.isEmpty()) {
             Matcher f = FORGET_WITH_CODE.matcher(text);
@@ -172,7 +175,7 @@ public final class Conversation {
         }
         Optional<SmallTalk.Kind> talk = commands.smallTalk(text);
         if (talk.isPresent()) return out.say(smallTalk(talk.get(), lang)).build();
-        if (commands.isOpener(text) || greetingWithNothingToAnswer(text, detected.orElse(lang))) {
+        if (frontDoor.isGreeting(text, detected.orElse(lang))) {
             return out.say(menu(session, true)).build();
         }
         return out.sayAll(question(text, detected.orElse(lang), session)).build();
@@ -187,19 +190,6 @@ public final class Conversation {
         if (lang == Lang.KO) return text.codePoints().anyMatch(cp -> cp >= 0xAC00 && cp <= 0xD7A3);
         if (commands.smallTalk(text).isPresent()) return false;
         return LATIN_WORD.matcher(text).results().limit(2).count() == 2;
-    }
-
-    /**
-     * A greeting followed by words that the knowledge base has no answer for ("안녕하세요 혹시 계세요?",
-     * "hi, first time using this"): a greeting. A greeting followed by a real question is a question.
-     */
-    private boolean greetingWithNothingToAnswer(String text, Lang searchLang) {
-        Optional<String> rest = commands.afterGreeting(text);
-        if (rest.isEmpty()) return false;
-        if (rest.get().isBlank() || commands.isOpener(rest.get())) return true;
-        Decision decision = knowledge.decide(rest.get(), searchLang);
-        return decision.kind() == Decision.Kind.MENU
-                || (decision.kind() == Decision.Kind.DECLINE && decision.reason() == Decision.Reason.NO_MATCH);
     }
 
     private String smallTalk(SmallTalk.Kind kind, Lang lang) {
@@ -248,6 +238,7 @@ public final class Conversation {
             case FORGET -> throw new IllegalStateException("forget is handled before other commands");
             case PRIVACY -> List.of(privacyNotice(session.lang()));
             case HELP_REQUEST -> throw new IllegalStateException("the help request is handled before other commands");
+            case HELP -> throw new IllegalStateException("a bare help is read as the menu or the help request first");
             case CANCEL -> List.of(messages.get(session.lang(), "nothing_to_cancel"));
             case MORE -> List.of(more(session));
             case SOURCES -> List.of(sources(session));
@@ -305,6 +296,7 @@ public final class Conversation {
     private List<String> question(String text, Lang searchLang, Session session) {
         Decision decision = knowledge.decide(text, searchLang);
         Lang lang = session.lang();
+        if (decision.kind() != Decision.Kind.MENU) session.markAsked();
         return switch (decision.kind()) {
             case MENU -> List.of(menu(session, true));
             case ANSWER -> List.of(answer(decision.matches().get(0).id(), session));

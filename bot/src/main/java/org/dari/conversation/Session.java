@@ -34,6 +34,7 @@ public final class Session {
     private List<Choice> choices = List.of();
     private boolean noneOffered;
     private String lastEntryId;
+    private boolean asked;
     private Intake intake;
     private UrgentKind lastUrgent;
     private final Set<String> referralCodes = new LinkedHashSet<>();
@@ -97,6 +98,15 @@ public final class Session {
 
     public String lastEntryId() {
         return lastEntryId;
+    }
+
+    /** Whether she has asked a question or told of danger in this session. */
+    public boolean hasAsked() {
+        return asked || lastEntryId != null || lastUrgent != null;
+    }
+
+    public void markAsked() {
+        asked = true;
     }
 
     public void answered(String entryId) {

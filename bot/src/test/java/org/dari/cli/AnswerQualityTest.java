@@ -49,7 +49,7 @@ class AnswerQualityTest {
     private void holds(String resource, double noneDeclined, double menuShown, double confidentWrongCeiling) throws Exception {
         Path file = Path.of(getClass().getClassLoader().getResource(resource).toURI());
         try (var kb = KbCommand.open(Config.defaults(), TestBots.HOME)) {
-            KbEvaluation.Report report = new KbEvaluation(kb).run(KbEvaluation.read(file));
+            KbEvaluation.Report report = new KbEvaluation(kb, KbCommand.frontDoor(Config.defaults(), TestBots.HOME, kb)).run(KbEvaluation.read(file));
             Map<String, KbEvaluation.Figures> figures = report.byLanguage();
             String table = report.render(true);
             for (String lang : new String[] {"ko", "en"}) {

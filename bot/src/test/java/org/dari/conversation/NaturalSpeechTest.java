@@ -103,6 +103,21 @@ class NaturalSpeechTest {
     }
 
     @Test
+    void aBareHelpFirstGetsTheMenuAndAfterAQuestionStartsTheRequest() {
+        for (String help : List.of("help", "도와주세요", "HELP", "도와줘")) {
+            Lang lang = help.startsWith("도") ? Lang.KO : Lang.EN;
+            String menuStart = messages.get(lang, "menu", "categories", "").lines().findFirst().orElseThrow();
+            String first = said(new Session(lang), help);
+            assertTrue(first.contains(menuStart) && !first.contains(messages.get(lang, "intake_consent")),
+                    help + " as a first message shows the menu: " + first);
+            Session answered = new Session(lang);
+            say(answered, lang == Lang.KO ? "난민 신청은 어떻게 하나요?" : "how do i apply for refugee status?");
+            assertTrue(said(answered, help).contains(messages.get(lang, "intake_consent")),
+                    help + " after a question (answers end with 'send help') starts the request for help");
+        }
+    }
+
+    @Test
     void questionsAboutErasingAndLookAlikesNeverErase() {
         List<String> misfired = new ArrayList<>();
         for (String text : NOT_ERASE) {

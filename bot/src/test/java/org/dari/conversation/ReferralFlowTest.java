@@ -218,7 +218,7 @@ class ReferralFlowTest {
     @Test
     void whenNoOrganisationFitsSheIsToldHonestlyAndGetsTheAnswerInstead() {
         say(PERSON, "/English");
-        say(PERSON, "help");
+        say(PERSON, "ask for help");
         say(PERSON, "1");
         say(PERSON, "5"); // medical, in English: only "other" takes it
         say(PERSON, "0");
