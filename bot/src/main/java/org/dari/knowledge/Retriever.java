@@ -35,7 +35,7 @@ public final class Retriever implements AutoCloseable {
                           double example, double title, double keywords, double answer, double whole, double offTopic, double decay,
                           double classifier) {
         public static Weights defaults() {
-            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 1.4, 0.8, 0.5);
+            return new Weights(1.0, 0.5, 0.5, 0.3, 1.0, 0.9, 0.8, 0.45, 1.5, 1.4, 0.8, 0.7);
         }
 
         public Weights withClassifier(double weight) {

@@ -14,7 +14,7 @@ package org.dari.knowledge;
  */
 public record Thresholds(double koDecline, double koAnswer, double enDecline, double enAnswer, double maxRunnerUpRatio) {
     public static Thresholds defaults() {
-        return new Thresholds(34, 109, 66, 96, 0.75);
+        return new Thresholds(36, 83, 44, 104, 0.50);
     }
 
     /** For the Lucene ranking alone: the bot's first seconds, while the classifier trains. */

@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -30,6 +32,14 @@ public final class Outbox {
     private static final byte[] EXTERNAL = "external".getBytes(StandardCharsets.US_ASCII);
 
     private final Vault vault;
+    /**
+     * Failed sends waiting for their next attempt, by row id: kept in memory only, so the disk never
+     * shows when a send failed or how often (after a restart every queued reply is due at once).
+     */
+    private final Map<Long, Retry> retries = new ConcurrentHashMap<>();
+
+    private record Retry(int attempts, long dueAtMillis) {
+    }
 
     Outbox(Vault vault) {
         this.vault = vault;
@@ -55,6 +65,12 @@ public final class Outbox {
     public List<OutboxItem> due(int limit) {
         if (limit <= 0) return List.of();
         long now = vault.now();
+        // a retry long past its time is due anyway: forgetting it only restarts its backoff
+        retries.values().removeIf(r -> r.dueAtMillis() + MAX_RETRY.toMillis() < now);
+        java.util.Set<Long> waiting = new java.util.HashSet<>();
+        retries.forEach((id, r) -> {
+            if (r.dueAtMillis() > now) waiting.add(id);
+        });
         List<OutboxItem> result = new ArrayList<>();
         int unreadable = vault.write(c -> {
             result.clear();
@@ -65,13 +81,15 @@ public final class Outbox {
                             + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.person = o.person AND p.id < o.id)"
                             + " ORDER BY o.created_at, o.id LIMIT ?")) {
                 s.setLong(1, now);
-                s.setInt(2, limit);
+                s.setInt(2, (int) Math.min(Integer.MAX_VALUE, (long) limit + waiting.size()));
                 try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
+                    while (r.next() && result.size() < limit) {
                         long id = r.getLong(1);
+                        if (waiting.contains(id)) continue; // its recipient's later messages wait behind it
                         try {
                             Message m = open(vault.rows(), r.getBytes(2), r.getBytes(3), r.getBytes(4));
-                            result.add(new OutboxItem(id, m.recipient(), m.text(), r.getInt(5),
+                            Retry retry = retries.get(id);
+                            result.add(new OutboxItem(id, m.recipient(), m.text(), retry == null ? 0 : retry.attempts(),
                                     Instant.ofEpochMilli(r.getLong(6)), m.file(), r.getInt(7) != 0));
                         } catch (VaultException e) {
                             bad.add(id);
@@ -106,11 +124,13 @@ public final class Outbox {
 
     /** The message was sent: its row is erased. Returns false if it was already gone. */
     public boolean delivered(long id) {
+        retries.remove(id);
         return erase(id);
     }
 
     /** The message can never be sent (e.g. the account is gone): its row is erased. */
     public boolean dropUndeliverable(long id) {
+        retries.remove(id);
         boolean erased = erase(id);
         if (erased) LOG.info("outbox.dropped");
         return erased;
@@ -135,24 +155,21 @@ public final class Outbox {
     public boolean retryLater(long id) {
         long now = vault.now();
         double jitter = ThreadLocalRandom.current().nextDouble();
-        return vault.write(c -> {
-            int attempts;
-            try (PreparedStatement s = c.prepareStatement("SELECT attempts FROM outbox WHERE id = ?")) {
+        boolean present = vault.write(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET sending = 0 WHERE id = ?")) {
                 s.setLong(1, id);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) return false;
-                    attempts = r.getInt(1) + 1;
-                }
+                return s.executeUpdate() == 1;
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE outbox SET attempts = ?, next_attempt_at = ?, sending = 0 WHERE id = ?")) {
-                s.setInt(1, attempts);
-                s.setLong(2, now + backoff(attempts, jitter).toMillis());
-                s.setLong(3, id);
-                s.executeUpdate();
-            }
-            return true;
         });
+        if (!present) {
+            retries.remove(id);
+            return false;
+        }
+        retries.compute(id, (k, r) -> {
+            int attempts = (r == null ? 0 : r.attempts()) + 1;
+            return new Retry(attempts, now + backoff(attempts, jitter).toMillis());
+        });
+        return true;
     }
 
     /**

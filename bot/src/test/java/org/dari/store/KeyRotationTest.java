@@ -171,6 +171,89 @@ class KeyRotationTest {
         }
     }
 
+    /** Where a rotation is killed: after one of its steps, or inside the day key file's promotion. */
+    enum KillPoint {
+        STAGED(KeyRotation.Step.STAGED), SEALED_FILES_STAGED(KeyRotation.Step.SEALED_FILES_STAGED),
+        RESEALED(KeyRotation.Step.RESEALED), OLD_KEY_DESTROYED(KeyRotation.Step.OLD_KEY_DESTROYED),
+        KEY_PROMOTED(KeyRotation.Step.KEY_PROMOTED),
+        /** promoting the re-wrapped day key file: the old one overwritten with zeros, not yet removed */
+        OLD_DAY_KEY_FILE_ZEROED(KeyRotation.Step.KEY_PROMOTED),
+        /** the old day key file removed, the re-wrapped one not yet moved into its place */
+        OLD_DAY_KEY_FILE_REMOVED(KeyRotation.Step.KEY_PROMOTED),
+        SEALED_FILES_PROMOTED(KeyRotation.Step.SEALED_FILES_PROMOTED);
+
+        final KeyRotation.Step step;
+
+        KillPoint(KeyRotation.Step step) {
+            this.step = step;
+        }
+    }
+
+    /**
+     * SIGKILL at any point of a rotation: nothing is cleaned up, the disk stays as it was at that
+     * moment. The next start finds a key that opens the database, every day key opens its rows, and
+     * one key file and one day key file are left.
+     */
+    @ParameterizedTest
+    @EnumSource(KillPoint.class)
+    void aKillAtAnyPointOfARotationLeavesAKeyAndDayKeysThatOpenTheDatabase(KillPoint at) throws Exception {
+        writeData();
+        Path atKill = Files.createDirectories(tmp.getParent().resolve(tmp.getFileName() + "-at-kill"));
+        try {
+            RuntimeException killed = new IllegalStateException("killed");
+            assertEquals(killed, assertThrows(RuntimeException.class, () -> KeyRotation.rotate(data(), keyFile(), step -> {
+                if (step == at.step) {
+                    try {
+                        copyTree(tmp, atKill); // the disk as the kill leaves it; the clean-up after the throw is not kept
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    throw killed;
+                }
+            })));
+            deleteTree(data());
+            deleteTree(keyFile().getParent());
+            copyTree(atKill, tmp);
+            Path dayKeys = PeriodKeys.path(data());
+            if (at == KillPoint.OLD_DAY_KEY_FILE_ZEROED) {
+                assertTrue(Files.exists(PeriodKeys.staged(data())));
+                Files.write(dayKeys, new byte[(int) Files.size(dayKeys)]);
+            } else if (at == KillPoint.OLD_DAY_KEY_FILE_REMOVED) {
+                assertTrue(Files.exists(PeriodKeys.staged(data())));
+                Files.delete(dayKeys);
+            }
+            try (MasterKey loaded = KeyRotation.loadKey(data(), keyFile())) {
+                assertDataReads(loaded);
+            }
+            assertFalse(Files.exists(KeyRotation.staged(keyFile())), "one key is left, not two");
+            assertFalse(Files.exists(PeriodKeys.staged(data())), "one day key file is left, not two");
+        } finally {
+            deleteTree(atKill);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                    Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(p));
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) return;
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(KeyRotation.Step.class)
     void aFailureAtAnyStepLeavesAKeyThatOpensTheDatabase(KeyRotation.Step failAt) throws Exception {

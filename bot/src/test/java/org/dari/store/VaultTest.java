@@ -385,9 +385,18 @@ class VaultTest {
         clock.advance(Duration.ofMillis(12_345));
         try (Vault vault = open()) {
             vault.journal().accept(ALICE, "a1", T1, false);
-            vault.outbox().enqueue(ALICE, "reply", new byte[] {3});
+            long id = vault.outbox().enqueue(ALICE, "reply", new byte[] {3});
+            // a failed send: when it failed and how often stays in memory, never on disk
+            clock.advance(Duration.ofMillis(4_321));
+            assertTrue(vault.outbox().retryLater(id));
+            assertTrue(vault.outbox().retryLater(id));
+            assertTrue(vault.outbox().due(10).isEmpty(), "still waiting for its retry");
         }
         try (Connection c = TestSupport.rawConnection(data()); Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT attempts FROM outbox")) {
+                assertTrue(r.next());
+                assertEquals(0, r.getInt(1), "no attempt count on disk");
+            }
             for (String q : List.of("SELECT received_at, expires_at FROM journal",
                     "SELECT created_at, next_attempt_at, expires_at FROM outbox")) {
                 try (ResultSet r = s.executeQuery(q)) {
