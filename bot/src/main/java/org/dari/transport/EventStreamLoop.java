@@ -7,6 +7,8 @@ import okhttp3.sse.EventSources;
 import org.dari.log.SafeLog;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one background loop that receives from signal-cli's daemon: keeps
@@ -79,6 +81,10 @@ final class EventStreamLoop implements ReceiverThread.Loop {
         if (source != null) source.cancel();
     }
 
+    private static boolean isMessage(EventStreamSession.Event e) {
+        return e instanceof EventStreamSession.Received r && RECEIVE_EVENT.equals(r.type());
+    }
+
     /** Handles one stream's events until it ends; null if stopped first. */
     private EventStreamSession.Ended drain(EventStreamSession session) {
         long openedAt = -1;
@@ -88,7 +94,13 @@ final class EventStreamLoop implements ReceiverThread.Loop {
             if (event == null) continue;
             if (event instanceof EventStreamSession.Received received) {
                 if (RECEIVE_EVENT.equals(received.type())) {
-                    pipeline.acceptJson(received.data());
+                    // messages that came meanwhile are journaled with it, in one commit
+                    List<String> messages = new ArrayList<>();
+                    messages.add(received.data());
+                    for (EventStreamSession.Event e : session.ready(EventStreamLoop::isMessage, InboundPipeline.MAX_BATCH - 1)) {
+                        messages.add(((EventStreamSession.Received) e).data());
+                    }
+                    pipeline.acceptJsonAll(messages);
                     carriedMessage = true;
                 } else {
                     counters.received.incrementAndGet();

@@ -6,6 +6,7 @@ import okhttp3.sse.EventSourceListener;
 import org.dari.log.SafeLog;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One open server-sent event stream. OkHttp's reader thread puts what happens
@@ -45,6 +46,11 @@ final class EventStreamSession extends EventSourceListener {
     }
 
     /** The next event, or null if none came within {@code wait}. */
+    /** The events already waiting that {@code take} accepts, in order, up to {@code max}; never waits. */
+    List<Event> ready(java.util.function.Predicate<Event> take, int max) {
+        return events.takeReady(take, max);
+    }
+
     Event next(Duration wait) {
         return events.next(wait);
     }

@@ -1,9 +1,12 @@
 package org.dari.transport;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Hands events from OkHttp's reader thread to a receive loop, in order. While it is full the
@@ -26,6 +29,18 @@ final class HandoffQueue<E> {
         } catch (InterruptedException e) {
             return null;
         }
+    }
+
+    /**
+     * The events already waiting at the head of the queue that {@code take} accepts, in order, up to
+     * {@code max}; stops at the first it does not accept (left for {@link #next}) and never waits.
+     * For the one thread that takes events.
+     */
+    List<E> takeReady(Predicate<? super E> take, int max) {
+        List<E> out = new ArrayList<>();
+        E head;
+        while (out.size() < max && (head = events.peek()) != null && take.test(head)) out.add(events.poll());
+        return out;
     }
 
     void put(E event) {

@@ -17,6 +17,8 @@ final class InboundPipeline {
     private static final SafeLog LOG = SafeLog.of(InboundPipeline.class);
     /** One event (a websocket frame, a server-sent event, one poll item): far above any real message. */
     static final int MAX_EVENT_CHARS = 256 * 1024;
+    /** Messages journaled in one commit, at most (a poll answer is taken whole). */
+    static final int MAX_BATCH = 256;
     /** One poll answer. */
     static final long MAX_POLL_BYTES = 8L * 1024 * 1024;
 
@@ -57,10 +59,18 @@ final class InboundPipeline {
             counters.malformed.addAndGet(split.garbage());
             LOG.warn("signal.receive.garbage_skipped", "count", split.garbage());
         }
-        // one journal commit for the whole answer: each message is still journaled before it is answered
+        acceptJsonAll(split.objects());
+    }
+
+    /**
+     * Several events as JSON text, in the order received (a poll answer's elements, or websocket
+     * frames or server-sent events that were already waiting): one journal commit for all the
+     * messages among them; each is still journaled before it is answered.
+     */
+    void acceptJsonAll(List<String> jsons) {
         List<InboundMessage> batch = new ArrayList<>();
-        for (String object : split.objects()) {
-            JsonNode event = readJson(object);
+        for (String json : jsons) {
+            JsonNode event = readJson(json);
             InboundMessage m = event == null ? null : firstTimeMessage(event);
             if (m != null) batch.add(m);
         }

@@ -14,6 +14,8 @@ import org.dari.transport.SignalConfig.ReceiveMode;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one background loop that receives: finds out the server's mode, then
@@ -199,7 +201,11 @@ final class ReceiveLoop implements ReceiverThread.Loop {
             WebSocketSession.Event event = session.next(QUEUE_WAIT);
             if (event == null) continue;
             if (event instanceof WebSocketSession.Frame frame) {
-                pipeline.acceptJson(frame.text());
+                // frames that came meanwhile are journaled with it, in one commit
+                List<String> frames = new ArrayList<>();
+                frames.add(frame.text());
+                frames.addAll(session.readyFrames(InboundPipeline.MAX_BATCH - 1));
+                pipeline.acceptJsonAll(frames);
                 carriedMessage = true;
             } else if (event instanceof WebSocketSession.Opened) {
                 openedAt = System.nanoTime();

@@ -7,6 +7,7 @@ import okio.ByteString;
 import org.dari.log.SafeLog;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One websocket connection. OkHttp's reader thread puts what happens into a
@@ -48,6 +49,11 @@ final class WebSocketSession extends WebSocketListener {
     /** The next event, or null if none came within {@code wait}. */
     Event next(Duration wait) {
         return events.next(wait);
+    }
+
+    /** The text frames already waiting, in order, up to {@code max}; never waits. */
+    List<String> readyFrames(int max) {
+        return events.takeReady(e -> e instanceof Frame, max).stream().map(e -> ((Frame) e).text()).toList();
     }
 
     @Override

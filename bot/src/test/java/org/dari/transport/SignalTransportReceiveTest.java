@@ -86,6 +86,47 @@ class SignalTransportReceiveTest {
         assertEquals(1, transport.stats().malformed(), "the dropped input is counted");
     }
 
+    /**
+     * Websocket frames that arrive while the bot is still journaling an earlier one are journaled
+     * together, in one commit, in the order received. (signal-cli's daemon's server-sent events
+     * take the same path in EventStreamLoop.)
+     */
+    @Test
+    void websocketFramesThatArriveMeanwhileAreJournaledTogetherInOrder() throws Exception {
+        java.util.concurrent.CountDownLatch firstTaken = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<List<InboundMessage>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BatchSink sink = new BatchSink() {
+            @Override
+            public void accept(InboundMessage message) throws Exception {
+                acceptAll(List.of(message));
+            }
+
+            @Override
+            public void acceptAll(List<InboundMessage> messages) throws Exception {
+                firstTaken.countDown();
+                release.await(); // a slow journal: the next frames wait in the queue meanwhile
+                batches.add(List.copyOf(messages));
+            }
+        };
+        fake = new FakeSignalServer(Mode.JSON_RPC);
+        fake.start();
+        transport = new SignalTransport(config(fake, ReceiveMode.WEBSOCKET));
+        transport.start(sink);
+        fake.push(Envelopes.text(UUID_A, NUMBER_A, TS, "first"));
+        assertTrue(firstTaken.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        for (int i = 1; i <= 30; i++) fake.push(Envelopes.text(i % 2 == 0 ? UUID_A : UUID_B, NUMBER_A, TS + i, "m" + i));
+        Await.until(() -> fake.handouts().size() >= 31, Await.DEFAULT, () -> "frames sent: " + fake.handouts().size());
+        Await.quietPeriod(Duration.ofMillis(300)); // the client has read them into its queue
+        release.countDown();
+        Await.until(() -> batches.stream().mapToInt(List::size).sum() == 31, Await.DEFAULT, () -> "batches: " + batches);
+
+        assertEquals(1, batches.get(0).size());
+        assertTrue(batches.size() <= 3, "the 30 waiting frames are journaled together, not one commit each: " + batches.size());
+        List<Long> order = batches.stream().flatMap(List::stream).map(InboundMessage::timestamp).toList();
+        assertEquals(java.util.stream.LongStream.rangeClosed(TS, TS + 30).boxed().toList(), order, "in the order received");
+    }
+
     @Test
     void pollingFollowsTheContract() {
         RecordingSink sink = start(Mode.NORMAL, ReceiveMode.POLL, new RecordingSink());
