@@ -79,7 +79,9 @@ public final class Outbox {
                     "SELECT o.id, o.person, o.idem_key, o.payload, o.attempts, o.created_at, o.sending FROM outbox o"
                             + " WHERE o.next_attempt_at <= ?"
                             + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.person = o.person AND p.id < o.id)"
-                            + " ORDER BY o.created_at, o.id LIMIT ?")) {
+                            // ids grow with each queued message: oldest first, read in key order and
+                            // stopped at the limit, never a sort of the whole queue (a backlog stays cheap)
+                            + " ORDER BY o.id LIMIT ?")) {
                 s.setLong(1, now);
                 s.setInt(2, (int) Math.min(Integer.MAX_VALUE, (long) limit + waiting.size()));
                 try (ResultSet r = s.executeQuery()) {
