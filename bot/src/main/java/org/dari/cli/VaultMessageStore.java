@@ -79,6 +79,11 @@ final class VaultMessageStore implements MessageStore {
     }
 
     @Override
+    public void deliveredAll(List<Long> outboxIds) {
+        vault.outbox().deliveredAll(outboxIds);
+    }
+
+    @Override
     public void retryLater(long outboxId) {
         vault.outbox().retryLater(outboxId);
     }

@@ -74,6 +74,12 @@ public final class Delivery implements AutoCloseable {
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     /** Outbox ids whose outcome the store failed to record. Ids only, no content. */
     private final Map<Long, Unrecorded> unrecorded = new ConcurrentHashMap<>();
+    /**
+     * Sent, and recorded together by the delivery thread at its next wake (one commit for many):
+     * this record need not be durable at once, since after a crash an attempted reply to a person
+     * is taken as sent and a referral is sent again, as each promises.
+     */
+    private final Set<Long> sentToRecord = ConcurrentHashMap.newKeySet();
     private final AtomicInteger storeFailures = new AtomicInteger();
     private volatile long storeRetryAtNanos = System.nanoTime();
     private final ReentrantLock lock = new ReentrantLock();
@@ -138,6 +144,7 @@ public final class Delivery implements AutoCloseable {
                 waitNanos = untilStore;
             } else {
                 try {
+                    if (!recordSentTogether()) continue;
                     started = dispatchDue();
                 } catch (RuntimeException e) {
                     storeFailed(e);
@@ -274,17 +281,30 @@ public final class Delivery implements AutoCloseable {
         }
     }
 
+    /** Sent: recorded at the delivery thread's next wake, with every other send of the moment. */
     private void recordSent(long id, String recipient) {
-        try {
-            store.delivered(id);
-        } catch (RuntimeException e) {
-            unrecorded.put(id, Unrecorded.SENT);
-            storeFailed(e);
-            return;
-        }
-        unrecorded.remove(id);
-        storeSucceeded();
+        unrecorded.put(id, Unrecorded.SENT); // should it come back as due meanwhile, it is recorded, never resent
+        sentToRecord.add(id);
+        wake();
         if (forgetAfterDelivery.remove(recipient)) forgetOnSignal(recipient);
+    }
+
+    /** Records every send made since the last wake in one commit; false if the store failed. */
+    private boolean recordSentTogether() {
+        if (sentToRecord.isEmpty()) return true;
+        List<Long> ids = List.copyOf(sentToRecord);
+        try {
+            store.deliveredAll(ids);
+        } catch (RuntimeException e) {
+            storeFailed(e);
+            return false;
+        }
+        for (Long id : ids) {
+            sentToRecord.remove(id);
+            unrecorded.remove(id);
+        }
+        storeSucceeded();
+        return true;
     }
 
     private void recordNotSent(long id) {
@@ -395,5 +415,6 @@ public final class Delivery implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        recordSentTogether(); // what was sent last is recorded as sent, not left for "unclear" after the restart
     }
 }

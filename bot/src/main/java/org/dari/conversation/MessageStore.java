@@ -50,6 +50,11 @@ public interface MessageStore {
 
     void delivered(long outboxId);
 
+    /** {@link #delivered} for several, in one write where the store can. */
+    default void deliveredAll(List<Long> outboxIds) {
+        for (long id : outboxIds) delivered(id);
+    }
+
     void retryLater(long outboxId);
 
     void dropUndeliverable(long outboxId);

@@ -130,6 +130,17 @@ public final class Outbox {
         return erase(id);
     }
 
+    /** Several messages were sent: their rows are erased in one write. Returns how many were still there. */
+    public int deliveredAll(List<Long> ids) {
+        if (ids.isEmpty()) return 0;
+        ids.forEach(retries::remove);
+        return vault.writeErasing(c -> {
+            int n = 0;
+            for (long id : ids) n += delete(c, id);
+            return n;
+        }, n -> n > 0);
+    }
+
     /** The message can never be sent (e.g. the account is gone): its row is erased. */
     public boolean dropUndeliverable(long id) {
         retries.remove(id);

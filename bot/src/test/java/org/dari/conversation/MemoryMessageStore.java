@@ -95,6 +95,28 @@ final class MemoryMessageStore implements MessageStore {
         outbox.remove(outboxId);
     }
 
+    /** How many times sends were recorded as delivered (one write each), and how many rows that covered. */
+    final AtomicInteger deliveredWrites = new AtomicInteger();
+    final AtomicInteger deliveredRows = new AtomicInteger();
+    /** How long one such write takes (a synced commit on a disk takes a millisecond or more). */
+    volatile int deliveredWriteMillis;
+
+    @Override
+    public void deliveredAll(List<Long> outboxIds) {
+        try {
+            Thread.sleep(deliveredWriteMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        recordDelivered(outboxIds);
+    }
+
+    private synchronized void recordDelivered(List<Long> outboxIds) {
+        deliveredWrites.incrementAndGet();
+        deliveredRows.addAndGet(outboxIds.size());
+        outboxIds.forEach(outbox::remove);
+    }
+
     @Override
     public synchronized void retryLater(long outboxId) {
         outbox.computeIfPresent(outboxId, (id, r) -> new Row(r.message(), r.attempts() + 1,

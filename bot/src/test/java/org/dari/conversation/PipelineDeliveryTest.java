@@ -47,7 +47,7 @@ class PipelineDeliveryTest {
         fixture.close();
     }
 
-    static final class Recording implements Transport {
+    static class Recording implements Transport {
         final List<OutboundMessage> sent = new CopyOnWriteArrayList<>();
         final List<String> forgotten = new CopyOnWriteArrayList<>();
 
@@ -92,6 +92,42 @@ class PipelineDeliveryTest {
             dispatcher.close();
             delivery.close();
         }
+    }
+
+    /**
+     * Sends that finish together are recorded together: one write for many, not one per send (a
+     * send's outcome need not be durable at once: after a crash an attempted reply is taken as
+     * sent). Every reply still goes out once, and every row is erased.
+     */
+    @Test
+    void sendsThatFinishTogetherAreRecordedInOneWrite() throws Exception {
+        MemoryMessageStore store = new MemoryMessageStore();
+        store.deliveredWriteMillis = 3;
+        Recording slow = new Recording() {
+            @Override
+            public void send(OutboundMessage message) {
+                try {
+                    Thread.sleep(20); // signal-cli takes tens of milliseconds
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.send(message);
+            }
+        };
+        int people = 80;
+        for (int i = 0; i < people; i++) {
+            store.enqueue(new OutboundMessage("person-" + i, "reply " + i), ("k" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        try (Delivery delivery = new Delivery(store, slow, Duration.ZERO, r -> java.util.Optional.empty(), r -> r, "notice", 8)) {
+            delivery.start();
+            await("every reply recorded", () -> store.due(1).isEmpty() && store.deliveredRows.get() == people);
+        }
+        assertEquals(people, slow.sent.size(), "each reply sent once");
+        assertEquals(people, slow.sent.stream().map(OutboundMessage::recipient).distinct().count());
+        // 8 sends of 20 ms finish one every 2.5 ms, and a write takes 3 ms: one write per send could
+        // not keep up, so writes must cover several (one per send was 80 writes; together about 40)
+        assertTrue(store.deliveredWrites.get() <= people * 3 / 4,
+                "recorded in " + store.deliveredWrites.get() + " writes for " + people + " sends");
     }
 
     @Test
