@@ -112,7 +112,7 @@ final class KbEvaluation {
         FrontDoor.Route route = frontDoor == null ? FrontDoor.Route.QUESTION : frontDoor.route(q.text().strip(), q.lang());
         return switch (route) {
             case MENU_COMMAND, GREETING -> new Decision(Decision.Kind.MENU, q.lang(), List.of(), Decision.Reason.GREETING);
-            case OTHER_COMMAND -> frontDoor.command(q.text().strip())
+            case OTHER_COMMAND -> frontDoor.command(q.text().strip(), false)
                     .filter(c -> c == Command.FORGET || c == Command.PRIVACY)
                     .map(c -> new Decision(Decision.Kind.ANSWER, q.lang(), List.of(new Retriever.Match(PRIVACY_TOPIC, 1)),
                             Decision.Reason.PRIORITY))

@@ -123,8 +123,7 @@ public final class Conversation {
         out.preface(preface);
         if (CaseworkerDesk.looksLikeCommand(text)) return out.say(messages.get(lang, "not_recognised")).build();
 
-        Optional<Command> command = commands.match(text)
-                .map(c -> c != Command.HELP ? c : session.hasAsked() ? Command.HELP_REQUEST : Command.MENU);
+        Optional<Command> command = frontDoor.command(text, session.hasAsked());
         Optional<ReferralCode> forgetCode = Optional.empty();
         if (command.isEmpty()) {
             Matcher f = FORGET_WITH_CODE.matcher(text);

@@ -24,20 +24,20 @@ public final class FrontDoor {
         this.knowledge = knowledge;
     }
 
-    /** The route of a message from someone with no request or choice open. */
+    /** The route of a first message (from someone with no request or choice open, who has asked nothing yet). */
     public Route route(String text, Lang searchLang) {
-        Optional<Command> command = commands.match(text);
-        // a first message: a bare "help" gets the menu then
-        if (command.isPresent()) {
-            return command.get() == Command.MENU || command.get() == Command.HELP ? Route.MENU_COMMAND : Route.OTHER_COMMAND;
-        }
+        Optional<Command> command = command(text, false);
+        if (command.isPresent()) return command.get() == Command.MENU ? Route.MENU_COMMAND : Route.OTHER_COMMAND;
         if (commands.smallTalk(text).isPresent()) return Route.SMALL_TALK;
         return isGreeting(text, searchLang) ? Route.GREETING : Route.QUESTION;
     }
 
-    /** The command a message gives, if it gives one. */
-    public Optional<Command> command(String text) {
-        return commands.match(text);
+    /**
+     * The command a message gives, if it gives one. A bare "help" ({@link Command#HELP}) is the
+     * request for help once she has asked something, else the menu.
+     */
+    public Optional<Command> command(String text, boolean hasAsked) {
+        return commands.match(text).map(c -> c != Command.HELP ? c : hasAsked ? Command.HELP_REQUEST : Command.MENU);
     }
 
     /**

@@ -126,8 +126,7 @@ public final class Outbox {
 
     /** The message was sent: its row is erased. Returns false if it was already gone. */
     public boolean delivered(long id) {
-        retries.remove(id);
-        return erase(id);
+        return deliveredAll(List.of(id)) > 0;
     }
 
     /** Several messages were sent: their rows are erased in one write. Returns how many were still there. */

@@ -81,10 +81,6 @@ final class EventStreamLoop implements ReceiverThread.Loop {
         if (source != null) source.cancel();
     }
 
-    private static boolean isMessage(EventStreamSession.Event e) {
-        return e instanceof EventStreamSession.Received r && RECEIVE_EVENT.equals(r.type());
-    }
-
     /** Handles one stream's events until it ends; null if stopped first. */
     private EventStreamSession.Ended drain(EventStreamSession session) {
         long openedAt = -1;
@@ -97,9 +93,7 @@ final class EventStreamLoop implements ReceiverThread.Loop {
                     // messages that came meanwhile are journaled with it, in one commit
                     List<String> messages = new ArrayList<>();
                     messages.add(received.data());
-                    for (EventStreamSession.Event e : session.ready(EventStreamLoop::isMessage, InboundPipeline.MAX_BATCH - 1)) {
-                        messages.add(((EventStreamSession.Received) e).data());
-                    }
+                    messages.addAll(session.readyData(RECEIVE_EVENT, InboundPipeline.MAX_BATCH - 1));
                     pipeline.acceptJsonAll(messages);
                     carriedMessage = true;
                 } else {

@@ -45,12 +45,13 @@ final class EventStreamSession extends EventSourceListener {
         this.events = new HandoffQueue<>(capacity, stop);
     }
 
-    /** The next event, or null if none came within {@code wait}. */
-    /** The events already waiting that {@code take} accepts, in order, up to {@code max}; never waits. */
-    List<Event> ready(java.util.function.Predicate<Event> take, int max) {
-        return events.takeReady(take, max);
+    /** The data of the events of {@code type} already waiting, in order, up to {@code max}; never waits. */
+    List<String> readyData(String type, int max) {
+        return events.takeReady(e -> e instanceof Received r && type.equals(r.type()), max).stream()
+                .map(e -> ((Received) e).data()).toList();
     }
 
+    /** The next event, or null if none came within {@code wait}. */
     Event next(Duration wait) {
         return events.next(wait);
     }

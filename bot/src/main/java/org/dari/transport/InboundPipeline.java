@@ -84,12 +84,6 @@ final class InboundPipeline {
         LOG.warn("signal.receive.oversized_dropped", "source", source);
     }
 
-    /** One event as JSON text (a websocket frame or one array element). */
-    void acceptJson(String json) {
-        JsonNode event = readJson(json);
-        if (event != null) accept(event);
-    }
-
     /** The event as JSON, or null if it is oversized or no JSON (counted and logged). */
     private JsonNode readJson(String json) {
         if (json.length() > MAX_EVENT_CHARS) {
@@ -103,11 +97,6 @@ final class InboundPipeline {
             malformed(e);
             return null;
         }
-    }
-
-    void accept(JsonNode event) {
-        InboundMessage m = firstTimeMessage(event);
-        if (m != null) deliver(m);
     }
 
     /** The message an event carries, if it is one not seen before; null otherwise (counted and logged). */

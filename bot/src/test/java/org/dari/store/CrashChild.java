@@ -37,19 +37,24 @@ public final class CrashChild {
         }
     }
 
-    /**
-     * Runs this child with {@code args}, waits until it has accepted its message, then SIGKILLs it.
-     * Returns the child's exit value (not 0 when it was killed).
-     */
-    public static int acceptThenKill(String... args) throws Exception {
+    /** Starts {@code main} in a child JVM on this test's class path, its output and errors merged. */
+    static Process start(Class<?> main, String... args) throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String[] command = new String[4 + args.length];
         command[0] = java;
         command[1] = "-cp";
         command[2] = System.getProperty("java.class.path");
-        command[3] = CrashChild.class.getName();
+        command[3] = main.getName();
         System.arraycopy(args, 0, command, 4, args.length);
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /**
+     * Runs this child with {@code args}, waits until it has accepted its message, then SIGKILLs it.
+     * Returns the child's exit value (not 0 when it was killed).
+     */
+    public static int acceptThenKill(String... args) throws Exception {
+        Process child = start(CrashChild.class, args);
         try {
             CompletableFuture<Boolean> accepted = CompletableFuture.supplyAsync(() -> {
                 try (BufferedReader out = new BufferedReader(

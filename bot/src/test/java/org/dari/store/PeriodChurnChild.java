@@ -58,14 +58,7 @@ public final class PeriodChurnChild {
 
     /** Runs the child, SIGKILLs it right after it reports {@code ACCEPTED killAfter}; returns the last accepted i. */
     static int churnThenKill(int killAfter, String... args) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String[] command = new String[4 + args.length];
-        command[0] = java;
-        command[1] = "-cp";
-        command[2] = System.getProperty("java.class.path");
-        command[3] = PeriodChurnChild.class.getName();
-        System.arraycopy(args, 0, command, 4, args.length);
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process child = CrashChild.start(PeriodChurnChild.class, args);
         int last;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             CompletableFuture<Integer> reached = CompletableFuture.supplyAsync(() -> {

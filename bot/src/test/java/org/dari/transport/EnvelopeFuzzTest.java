@@ -39,7 +39,7 @@ class EnvelopeFuzzTest {
                 id -> assertFalse(id.isBlank(), "a blank attachment id is never sent for deletion"),
                 delivered::add, counters, stop, Duration.ofMillis(1), Duration.ofMillis(1));
         if (poll) pipeline.acceptBatch(body);
-        else pipeline.acceptJson(body);
+        else pipeline.acceptJsonAll(List.of(body));
 
         for (InboundMessage m : delivered) {
             assertTrue(UUID.matcher(m.sender()).matches(), "only a UUID sender is delivered");
