@@ -84,6 +84,11 @@ final class LocalState implements AutoCloseable {
         return sender -> HexFormat.of().formatHex(pseudonyms.of(sender));
     }
 
+    /** Transactions the store has committed (for measuring). */
+    long commits() {
+        return vault.commits();
+    }
+
     /** Moves routinely erased rows out of the WAL if some wait (at most {@link Vault#CHECKPOINT_DELAY} late). */
     void checkpointIfOwed() {
         vault.checkpointIfOwed();

@@ -3,6 +3,7 @@ package org.dari.cli;
 import org.dari.conversation.MessageStore;
 import org.dari.conversation.Reply;
 import org.dari.store.Journal;
+import org.dari.store.Outbox;
 import org.dari.store.OutboxFile;
 import org.dari.store.OutboxItem;
 import org.dari.store.PendingInbound;
@@ -33,11 +34,21 @@ final class VaultMessageStore implements MessageStore {
 
     @Override
     public void complete(long journalId, InboundMessage message, Reply reply) {
+        vault.journal().finish(journalId, completion(reply));
+    }
+
+    @Override
+    public void completeLater(long journalId, InboundMessage message, Reply reply,
+                              java.util.function.Consumer<RuntimeException> done) {
+        vault.journal().finishLater(journalId, completion(reply), done);
+    }
+
+    private static Journal.Completion completion(Reply reply) {
         List<Journal.Relayed> relayed = reply.relayed().stream()
                 .map(m -> new Journal.Relayed(m.recipient(), m.text(),
                         m.file().map(f -> new OutboxFile(f.fileName(), f.mediaType(), f.data())).orElse(null)))
                 .toList();
-        vault.journal().finish(journalId, new Journal.Completion(reply.texts(), relayed, reply.linkOps(), reply.eraseSender()));
+        return new Journal.Completion(reply.texts(), relayed, reply.linkOps(), reply.eraseSender());
     }
 
     @Override
@@ -61,6 +72,22 @@ final class VaultMessageStore implements MessageStore {
         return vault.outbox().due(limit).stream().map(VaultMessageStore::outgoing).toList();
     }
 
+    @Override
+    public List<Outgoing> takeDue(List<Long> sent, int limit, java.util.function.Function<Outgoing, Take> choose) {
+        List<Outgoing> taken = new java.util.ArrayList<>();
+        vault.outbox().due(sent, limit, item -> {
+            Outgoing o = outgoing(item);
+            Take take = choose.apply(o);
+            if (take != Take.LEAVE) taken.add(o);
+            return switch (take) {
+                case LEAVE -> Outbox.Take.LEAVE;
+                case SEND -> Outbox.Take.SEND;
+                case MARK_AND_SEND -> Outbox.Take.MARK_AND_SEND;
+            };
+        });
+        return taken;
+    }
+
     private static Outgoing outgoing(OutboxItem item) {
         OutboundMessage.Attachment file = item.file() == null ? null
                 : new OutboundMessage.Attachment(item.file().name(), item.file().mediaType(), item.file().data());
@@ -82,6 +109,7 @@ final class VaultMessageStore implements MessageStore {
     public void deliveredAll(List<Long> outboxIds) {
         vault.outbox().deliveredAll(outboxIds);
     }
+
 
     @Override
     public void retryLater(long outboxId) {

@@ -7,6 +7,7 @@ import org.dari.transport.SendException;
 import org.dari.transport.Transport;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,7 +76,7 @@ public final class Delivery implements AutoCloseable {
     /** Outbox ids whose outcome the store failed to record. Ids only, no content. */
     private final Map<Long, Unrecorded> unrecorded = new ConcurrentHashMap<>();
     /**
-     * Sent, and recorded together by the delivery thread at its next wake (one commit for many):
+     * Sent, and recorded together in the delivery thread's next round (one write for many):
      * this record need not be durable at once, since after a crash an attempted reply to a person
      * is taken as sent and a referral is sent again, as each promises.
      */
@@ -144,7 +145,6 @@ public final class Delivery implements AutoCloseable {
                 waitNanos = untilStore;
             } else {
                 try {
-                    if (!recordSentTogether()) continue;
                     started = dispatchDue();
                 } catch (RuntimeException e) {
                     storeFailed(e);
@@ -164,24 +164,60 @@ public final class Delivery implements AutoCloseable {
         }
     }
 
-    /** Hands what is due to the senders, at most one per recipient and {@code senders} in all; returns how many. */
+    /**
+     * Records the sends made since the last round and hands what is due to the senders, at most one
+     * per recipient and {@code senders} in all; returns how many. Replies to people whose chat is
+     * ready are marked as attempted all in one write before any of them is sent (each is sent at
+     * once after it). A first reply waits one round while the chat's disappearing timer is set, so
+     * that no reply is marked before a step that may fail; a caseworker's referral and a reply whose
+     * earlier outcome is unclear go the careful way, one by one ({@link #deliver}).
+     */
     private int dispatchDue() {
+        // what was sent meanwhile is recorded in the next round's write, which reads what is due
         if (busy.size() >= maxInFlight) return 0;
         // a recipient in flight when the list is read may be listed with a row her send is about to erase
         Set<String> inFlightBefore = Set.copyOf(busy);
-        // due lists one row per recipient, so among 2 × maxInFlight rows at most maxInFlight are busy:
-        // every send that can start now is found without reading and decrypting a long list on each wake
-        List<MessageStore.Outgoing> due = store.due(Math.min(BATCH, 2 * maxInFlight));
+        List<Long> sent = List.copyOf(sentToRecord);
+        List<String> keys = new ArrayList<>();
+        List<Long> markedAhead = new ArrayList<>();
+        List<MessageStore.Outgoing> taken;
+        try {
+            // due lists one row per recipient, so among 2 × maxInFlight rows at most maxInFlight are busy:
+            // every send that can start now is found without reading and decrypting a long list on each wake
+            taken = store.takeDue(sent, Math.min(BATCH, 2 * maxInFlight), item -> {
+                if (busy.size() >= maxInFlight) return MessageStore.Take.LEAVE;
+                String key = personKey.apply(item.message().recipient());
+                if (inFlightBefore.contains(key) || !busy.add(key)) return MessageStore.Take.LEAVE;
+                keys.add(key);
+                boolean plain = !item.attempted() && !unrecorded.containsKey(item.id())
+                        && caseworkerSafetyNumber.apply(item.message().recipient()).isEmpty();
+                if (!plain || needsTimer(key)) return MessageStore.Take.SEND;
+                markedAhead.add(item.id());
+                return MessageStore.Take.MARK_AND_SEND;
+            });
+        } catch (RuntimeException e) {
+            keys.forEach(busy::remove);
+            throw e; // nothing was recorded or marked; what is due stays due
+        }
+        if (!sent.isEmpty()) {
+            sent.forEach(sentToRecord::remove);
+            sent.forEach(unrecorded::remove);
+            storeSucceeded();
+        }
+        markedAhead.forEach(unrecorded::remove);
         int started = 0;
-        for (MessageStore.Outgoing item : due) {
-            if (busy.size() >= maxInFlight) break;
-            String key = personKey.apply(item.message().recipient());
-            if (inFlightBefore.contains(key) || !busy.add(key)) continue;
-            started++;
+        for (int i = 0; i < taken.size(); i++) {
+            MessageStore.Outgoing item = taken.get(i);
+            String key = keys.get(i);
+            boolean marked = markedAhead.contains(item.id());
+            boolean plain = marked || (!item.attempted() && !unrecorded.containsKey(item.id())
+                    && caseworkerSafetyNumber.apply(item.message().recipient()).isEmpty());
+            // a first reply waits one round while her chat's disappearing timer is set
+            Runnable task = marked ? () -> deliver(item, true) : plain ? () -> prepareChat(item) : () -> deliver(item, false);
             try {
                 senders.execute(() -> {
                     try {
-                        deliver(item);
+                        task.run();
                     } catch (RuntimeException e) {
                         LOG.error("delivery.failed", "error", SafeLog.kind(e));
                     } finally {
@@ -189,16 +225,36 @@ public final class Delivery implements AutoCloseable {
                         wake();
                     }
                 });
+                started++;
             } catch (RejectedExecutionException e) {
-                busy.remove(key);
-                return started - 1;
+                // closing: what was marked but will not be sent now is unmarked, so it is sent after the restart
+                for (int j = i; j < taken.size(); j++) {
+                    busy.remove(keys.get(j));
+                    long id = taken.get(j).id();
+                    if (markedAhead.contains(id)) recordNotSent(id);
+                }
+                return started;
             }
         }
         return started;
     }
 
+    private boolean needsTimer(String key) {
+        return disappearingSeconds > 0 && timerSet.getIfPresent(key) == null;
+    }
+
+    /** Before the first reply to someone: her chat's disappearing timer; the reply follows next round. */
+    private void prepareChat(MessageStore.Outgoing item) {
+        try {
+            ensureTimer(item.message().recipient());
+        } catch (SendException e) {
+            LOG.warn("delivery.before_send_failed", "kind", e.kind(), "attempts", item.attempts());
+            recordNotSent(item.id());
+        }
+    }
+
     /** Sends one message and records the outcome; true if it went out now. */
-    private boolean deliver(MessageStore.Outgoing item) {
+    private boolean deliver(MessageStore.Outgoing item, boolean markedAhead) {
         long id = item.id();
         String recipient = item.message().recipient();
         Optional<String> verified = caseworkerSafetyNumber.apply(recipient);
@@ -227,13 +283,15 @@ public final class Delivery implements AutoCloseable {
             recordNotSent(id);
             return false;
         }
-        try {
-            store.attempting(id);
-        } catch (RuntimeException e) {
-            storeFailed(e); // nothing sent; it stays due
-            return false;
+        if (!markedAhead) {
+            try {
+                store.attempting(id);
+            } catch (RuntimeException e) {
+                storeFailed(e); // nothing sent; it stays due
+                return false;
+            }
+            unrecorded.remove(id);
         }
-        unrecorded.remove(id);
         try {
             transport.send(item.message());
         } catch (SendException e) {
@@ -289,22 +347,17 @@ public final class Delivery implements AutoCloseable {
         if (forgetAfterDelivery.remove(recipient)) forgetOnSignal(recipient);
     }
 
-    /** Records every send made since the last wake in one commit; false if the store failed. */
-    private boolean recordSentTogether() {
-        if (sentToRecord.isEmpty()) return true;
+    /** Records what was sent last, waiting for it: on closing, so it is not taken as unclear after the restart. */
+    private void recordSentNow() {
+        if (sentToRecord.isEmpty()) return;
         List<Long> ids = List.copyOf(sentToRecord);
         try {
             store.deliveredAll(ids);
+            ids.forEach(sentToRecord::remove);
+            ids.forEach(unrecorded::remove);
         } catch (RuntimeException e) {
             storeFailed(e);
-            return false;
         }
-        for (Long id : ids) {
-            sentToRecord.remove(id);
-            unrecorded.remove(id);
-        }
-        storeSucceeded();
-        return true;
     }
 
     private void recordNotSent(long id) {
@@ -415,6 +468,6 @@ public final class Delivery implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        recordSentTogether(); // what was sent last is recorded as sent, not left for "unclear" after the restart
+        recordSentNow(); // what was sent last is recorded as sent, not left for "unclear" after the restart
     }
 }

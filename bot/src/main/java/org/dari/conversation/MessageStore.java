@@ -33,6 +33,22 @@ public interface MessageStore {
      */
     void complete(long journalId, InboundMessage message, Reply reply);
 
+    /**
+     * {@link #complete} without waiting for it to be durable: returns at once, and {@code done} is
+     * told the outcome (null when committed, or the failure) later, on another thread. Completions
+     * are committed in the order given. The default completes at once on the caller's thread.
+     */
+    default void completeLater(long journalId, InboundMessage message, Reply reply,
+                               java.util.function.Consumer<RuntimeException> done) {
+        try {
+            complete(journalId, message, reply);
+        } catch (RuntimeException e) {
+            done.accept(e);
+            return;
+        }
+        done.accept(null);
+    }
+
     /** Messages accepted but not yet answered (after a crash), oldest first. */
     List<Pending> pending();
 
@@ -41,6 +57,36 @@ public interface MessageStore {
 
     /** Replies due for sending now, oldest first. */
     List<Outgoing> due(int limit);
+
+    /** What delivery does with a due reply ({@link #takeDue}). */
+    enum Take {
+        /** Not now: left out. */
+        LEAVE,
+        /** Taken; marked later, if at all. */
+        SEND,
+        /** Taken and {@linkplain #attempting marked as attempted} before this returns. */
+        MARK_AND_SEND
+    }
+
+    /**
+     * Delivery's round: records {@code sent} as {@linkplain #deliveredAll delivered}, reads what is
+     * {@linkplain #due due}, asks {@code choose} about each in order and marks as attempted those it
+     * says to. Returns the replies taken, in order. One write where the store can; if this throws,
+     * treat every choice made as undone.
+     */
+    default List<Outgoing> takeDue(List<Long> sent, int limit, java.util.function.Function<Outgoing, Take> choose) {
+        if (!sent.isEmpty()) deliveredAll(sent);
+        List<Outgoing> taken = new java.util.ArrayList<>();
+        List<Long> mark = new java.util.ArrayList<>();
+        for (Outgoing item : due(limit)) {
+            Take take = choose.apply(item);
+            if (take == Take.LEAVE) continue;
+            taken.add(item);
+            if (take == Take.MARK_AND_SEND) mark.add(item.id());
+        }
+        for (long id : mark) attempting(id);
+        return taken;
+    }
 
     /**
      * Records durably, before the send, that this reply is about to be sent; after a crash it

@@ -170,25 +170,40 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     }
 
     /**
-     * Records the reply. If the store fails (busy, disk error), the journal entry stays, so nothing
-     * is lost even across a restart, and the same reply is recorded again after a backoff, in this
-     * person's order; other people's messages go on meanwhile.
+     * Records the reply, without waiting for the commit: the worker goes on to the next message while
+     * the store commits many replies together, in the order given, so a person's replies keep their
+     * order. If the store fails (busy, disk error), the journal entry stays, so nothing is lost even
+     * across a restart, and the same reply is recorded again after a backoff, in this person's order;
+     * other people's messages go on meanwhile.
      */
     private void complete(Completion done, int failures) {
         try {
-            store.complete(done.journalId(), done.message(), done.reply());
+            store.completeLater(done.journalId(), done.message(), done.reply(), failure -> {
+                if (failure == null) completed(done);
+                else completeFailed(done, failures, failure);
+            });
         } catch (RuntimeException e) {
-            long waitMs = Math.min(COMPLETE_RETRY_MAX_MS, COMPLETE_RETRY_MIN_MS << Math.min(failures, 20));
-            LOG.error("pipeline.complete_failed", "error", SafeLog.kind(e), "failures", failures + 1, "retry_ms", waitMs);
-            retries.schedule(() -> resubmit(done, failures + 1), waitMs, TimeUnit.MILLISECONDS);
-            return;
+            completeFailed(done, failures, e);
         }
+    }
+
+    private void completed(Completion done) {
         listener.answered(done.message(), done.acceptedNanos());
         if (done.reply().eraseSender()) {
             delivery.forgetAfterDelivery(done.message().sender());
             LOG.info("pipeline.person_erased");
         }
         delivery.wake();
+    }
+
+    private void completeFailed(Completion done, int failures, RuntimeException e) {
+        long waitMs = Math.min(COMPLETE_RETRY_MAX_MS, COMPLETE_RETRY_MIN_MS << Math.min(failures, 20));
+        LOG.error("pipeline.complete_failed", "error", SafeLog.kind(e), "failures", failures + 1, "retry_ms", waitMs);
+        try {
+            retries.schedule(() -> resubmit(done, failures + 1), waitMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            LOG.warn("pipeline.complete_retry_dropped", "error", SafeLog.kind(closing)); // answered after restart
+        }
     }
 
     private void resubmit(Completion done, int failures) {

@@ -169,9 +169,36 @@ public final class Journal {
         return Math.max(0, finish(journalId, new Completion(replyTexts, List.of(), List.of(), true)));
     }
 
+    /**
+     * {@link #finish} without waiting for the commit: {@code done} is told the outcome (null, or the
+     * failure) once it is committed, with other writes in one group. An erasure she asked for is
+     * finished at once, as {@link #finish} does, before {@code done} is told.
+     */
+    public void finishLater(long journalId, Completion completion, java.util.function.Consumer<RuntimeException> done) {
+        if (completion.forget()) {
+            try {
+                finish(journalId, completion);
+            } catch (RuntimeException e) {
+                done.accept(e);
+                return;
+            }
+            done.accept(null);
+            return;
+        }
+        vault.writeLater(finishWork(journalId, completion.replies(), completion.relayed(), completion.linkOps(), false),
+                n -> n >= 0, done);
+    }
+
     private int finish(long journalId, List<String> replies, List<Relayed> relayed, List<ReferralLinks.Op> linkOps,
                        boolean forget) {
-        Vault.SqlWork<Integer> work = c -> {
+        Vault.SqlWork<Integer> work = finishWork(journalId, replies, relayed, linkOps, forget);
+        // an erasure she asked for leaves the WAL before she is told; an answered message soon after
+        return forget ? vault.write(work, n -> n >= 0) : vault.writeErasing(work, n -> n >= 0);
+    }
+
+    private Vault.SqlWork<Integer> finishWork(long journalId, List<String> replies, List<Relayed> relayed,
+                                              List<ReferralLinks.Op> linkOps, boolean forget) {
+        return c -> {
             Entry entry;
             byte[] person;
             try (PreparedStatement s = c.prepareStatement("SELECT person, dedup, payload FROM journal WHERE id = ?")) {
@@ -199,8 +226,6 @@ public final class Journal {
             for (ReferralLinks.Op op : linkOps) vault.referrals().apply(c, op);
             return n;
         };
-        // an erasure she asked for leaves the WAL before she is told; an answered message soon after
-        return forget ? vault.write(work, n -> n >= 0) : vault.writeErasing(work, n -> n >= 0);
     }
 
     /**

@@ -37,6 +37,13 @@ public final class Outbox {
      * shows when a send failed or how often (after a restart every queued reply is due at once).
      */
     private final Map<Long, Retry> retries = new ConcurrentHashMap<>();
+    /**
+     * Rows {@link #due} has opened, by id, so a row that waits through several rounds is decrypted
+     * once. Memory only; a row's entry goes when the row is erased, and all go at any erasure of a
+     * person, purge or re-keying.
+     */
+    private final Map<Long, Message> opened = new ConcurrentHashMap<>();
+    private static final int MAX_OPENED = 4_096;
 
     private record Retry(int attempts, long dueAtMillis) {
     }
@@ -63,7 +70,36 @@ public final class Outbox {
      * queued message of each recipient is returned, so one person's messages go out in order.
      */
     public List<OutboxItem> due(int limit) {
-        if (limit <= 0) return List.of();
+        return due(List.of(), limit);
+    }
+
+    /**
+     * Erases the rows of messages just sent ({@link #deliveredAll}), then reads what is due ({@link
+     * #due(int)}), in one transaction that goes ahead of answers being recorded: delivery's one
+     * write per round.
+     */
+    public List<OutboxItem> due(List<Long> sent, int limit) {
+        return due(sent, limit, item -> Take.SEND);
+    }
+
+    /** What the caller of {@link #due(List, int, Function)} does with a due message. */
+    public enum Take {
+        /** Not now (its recipient is busy, or there is enough to do): left out of the result. */
+        LEAVE,
+        /** Returned; its send is marked by the caller later, if at all. */
+        SEND,
+        /** Returned, and marked as {@linkplain #attempting attempted} in the same transaction. */
+        MARK_AND_SEND
+    }
+
+    /**
+     * {@link #due(List, int)}, asking {@code choose} about each due message in order, inside the
+     * transaction: those it leaves are not returned, those it marks are {@linkplain #attempting
+     * attempted} durably when this returns. Delivery's whole round is one write: erase what was sent,
+     * read what is due, mark what goes out now. If this throws, nothing of it happened.
+     */
+    public List<OutboxItem> due(List<Long> sent, int limit, java.util.function.Function<OutboxItem, Take> choose) {
+        if (limit <= 0 && sent.isEmpty()) return List.of();
         long now = vault.now();
         // a retry long past its time is due anyway: forgetting it only restarts its backoff
         retries.values().removeIf(r -> r.dueAtMillis() + MAX_RETRY.toMillis() < now);
@@ -72,8 +108,11 @@ public final class Outbox {
             if (r.dueAtMillis() > now) waiting.add(id);
         });
         List<OutboxItem> result = new ArrayList<>();
-        int unreadable = vault.write(c -> {
+        sent.forEach(retries::remove);
+        int unreadable = vault.writeFirst(c -> {
             result.clear();
+            for (long id : sent) delete(c, id);
+            if (limit <= 0) return 0;
             List<Long> bad = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT o.id, o.person, o.idem_key, o.payload, o.attempts, o.created_at, o.sending FROM outbox o"
@@ -89,7 +128,11 @@ public final class Outbox {
                         long id = r.getLong(1);
                         if (waiting.contains(id)) continue; // its recipient's later messages wait behind it
                         try {
-                            Message m = open(vault.rows(), r.getBytes(2), r.getBytes(3), r.getBytes(4));
+                            Message m = opened.get(id);
+                            if (m == null) {
+                                m = open(vault.rows(), r.getBytes(2), r.getBytes(3), r.getBytes(4));
+                                if (opened.size() < MAX_OPENED) opened.put(id, m);
+                            }
                             Retry retry = retries.get(id);
                             result.add(new OutboxItem(id, m.recipient(), m.text(), retry == null ? 0 : retry.attempts(),
                                     Instant.ofEpochMilli(r.getLong(6)), m.file(), r.getInt(7) != 0));
@@ -100,8 +143,22 @@ public final class Outbox {
                 }
             }
             for (long id : bad) delete(c, id);
+            List<OutboxItem> taken = new ArrayList<>(result.size());
+            try (PreparedStatement mark = c.prepareStatement("UPDATE outbox SET sending = 1 WHERE id = ?")) {
+                for (OutboxItem item : result) {
+                    Take take = choose.apply(item);
+                    if (take == Take.LEAVE) continue;
+                    taken.add(item);
+                    if (take == Take.MARK_AND_SEND) {
+                        mark.setLong(1, item.id());
+                        mark.executeUpdate();
+                    }
+                }
+            }
+            result.clear();
+            result.addAll(taken);
             return bad.size();
-        });
+        }, !sent.isEmpty());
         if (unreadable > 0) {
             LOG.warn("outbox.unreadable.deleted", "rows", unreadable);
             vault.checkpoint();
@@ -116,12 +173,12 @@ public final class Outbox {
      * Returns false if the row is gone.
      */
     public boolean attempting(long id) {
-        return vault.write(c -> {
+        return vault.writeFirst(c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET sending = 1 WHERE id = ?")) {
                 s.setLong(1, id);
                 return s.executeUpdate() == 1;
             }
-        });
+        }, false);
     }
 
     /** The message was sent: its row is erased. Returns false if it was already gone. */
@@ -152,6 +209,7 @@ public final class Outbox {
     public int dropAllFor(String recipient) {
         byte[] person = vault.keys().pseudonyms().of(recipient);
         int erased = vault.write(c -> {
+            forgetOpened();
             try (PreparedStatement s = c.prepareStatement("DELETE FROM outbox WHERE person = ?")) {
                 s.setBytes(1, person);
                 return s.executeUpdate();
@@ -244,6 +302,7 @@ public final class Outbox {
      * {@code from} are deleted.
      */
     int rekey(Connection c, KeyRing from, KeyRing to, RowKeys fromRows, RowKeys toRows, int[] dropped) throws SQLException {
+        forgetOpened();
         record Row(long id, byte[] person, byte[] idem, byte[] payload) { }
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT id, person, idem_key, payload FROM outbox");
@@ -286,7 +345,13 @@ public final class Outbox {
         return vault.writeErasing(c -> delete(c, id), n -> n > 0) > 0;
     }
 
-    private static int delete(Connection c, long id) throws SQLException {
+    /** Drops every opened row from memory: a person's rows were erased in some other way. */
+    void forgetOpened() {
+        opened.clear();
+    }
+
+    private int delete(Connection c, long id) throws SQLException {
+        opened.remove(id);
         try (PreparedStatement s = c.prepareStatement("DELETE FROM outbox WHERE id = ?")) {
             s.setLong(1, id);
             return s.executeUpdate();

@@ -23,6 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -117,13 +119,20 @@ public final class Vault implements AutoCloseable {
     private final ReferralLinks referrals;
     private PeriodKeys periods;
     private RowKeys rows;
-    private boolean closed;
+    private volatile boolean closed;
     /** Writes waiting for the next group commit. */
     private final ConcurrentLinkedQueue<Queued<?>> waiting = new ConcurrentLinkedQueue<>();
+    /** Writes that go into the next group before those {@link #waiting} (see {@link #writeFirst}). */
+    private final ConcurrentLinkedQueue<Queued<?>> ahead = new ConcurrentLinkedQueue<>();
     private static final int MAX_GROUP = 256;
     /** The longest a routinely erased row may stay in the WAL (see {@link #writeErasing}). */
     public static final java.time.Duration CHECKPOINT_DELAY = java.time.Duration.ofMillis(200);
     private boolean checkpointOwed;
+    /** Transactions committed (each one fsync); guarded by this object. */
+    private long commits;
+    private final Object committerStart = new Object();
+    /** Commits what {@link #writeLater} queues; started with the first such write. */
+    private Thread committer;
     private long lastCheckpoint = System.nanoTime();
 
     private Vault(Path dbFile, Connection connection, KeyRing keys, Clock clock, Retention retention) {
@@ -207,6 +216,7 @@ public final class Vault implements AutoCloseable {
     public int purgeExpired() {
         long now = now();
         int removed = write(c -> {
+            outbox.forgetOpened();
             int n = 0;
             for (String table : EXPIRING_TABLES) {
                 try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE expires_at <= ?")) {
@@ -261,13 +271,22 @@ public final class Vault implements AutoCloseable {
     static final List<String[]> SEALED_COLUMNS = List.of(new String[] {Journal.TABLE, "payload"},
             new String[] {Outbox.TABLE, "payload"}, new String[] {ReferralLinks.TABLE, "meta"});
 
+    /** Commits what is still queued, checkpoints and closes; writes queued afterwards are refused. */
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        try {
-            checkpoint();
-        } finally {
-            closeQuietly();
+    public void close() {
+        List<Queued<?>> committed = new ArrayList<>();
+        synchronized (this) {
+            if (closed) return;
+            try {
+                while (!waiting.isEmpty() || !ahead.isEmpty()) committed.addAll(commitWaiting());
+                checkpoint();
+            } finally {
+                closeQuietly();
+            }
+        }
+        notifyLater(committed);
+        synchronized (committerStart) {
+            if (committer != null) LockSupport.unpark(committer);
         }
     }
 
@@ -293,23 +312,101 @@ public final class Vault implements AutoCloseable {
      * every caller still returns only after its own work is committed (and checkpointed).
      */
     <T> T write(SqlWork<T> work, Predicate<? super T> erased) {
+        return write(work, erased, r -> false, waiting);
+    }
+
+    /**
+     * Like {@link #write}, but goes into the next group ahead of writes queued with {@link #writeLater}
+     * (which are then committed after it, in their order). Only for work whose meaning does not depend
+     * on those: delivery's reading of the queue and marking of sends, which must not wait behind a
+     * long queue of answers being recorded.
+     */
+    <T> T writeFirst(SqlWork<T> work, boolean erasesRoutinely) {
+        return write(work, r -> false, r -> erasesRoutinely, ahead);
+    }
+
+    private <T> T write(SqlWork<T> work, Predicate<? super T> erased, Predicate<? super T> routineErasure,
+                        java.util.Queue<Queued<?>> queue) {
         if (Thread.holdsLock(this)) {
             // nested inside a vault operation that already holds the connection (rotation, migration)
             T result = writeNow(work);
             if (erased.test(result)) checkpoint();
             return result;
         }
-        Queued<T> queued = new Queued<>(work, erased);
-        waiting.add(queued);
+        Queued<T> queued = new Queued<>(work, erased, routineErasure, null);
+        queue.add(queued);
+        List<Queued<?>> committed = new ArrayList<>();
+        boolean aheadOnly = queue == ahead;
         synchronized (this) {
-            if (!queued.done) commitWaiting();
+            // a long queue is committed in groups of MAX_GROUP: go on until this write is in one
+            while (!queued.finished) committed.addAll(commitWaiting(aheadOnly));
         }
+        notifyLater(committed);
         if (queued.failure != null) {
             // the operator must see why messages wait (a lock held by another process, a full disk)
             if (queued.failure instanceof VaultException v) LOG.error("vault.write_failed", "problem", v.problem());
             throw queued.failure;
         }
         return queued.result;
+    }
+
+    /**
+     * Queues {@code work} for the next group commit and returns at once; {@code done} is told the
+     * outcome (null, or the failure) after the commit, on the committing thread, holding no lock.
+     * The caller's thread goes on meanwhile: this is how many writers share one fsync without each
+     * waiting for it. Writes queued this way are committed in the order queued. When {@code
+     * routineErasure} holds for the result, the WAL is checkpointed within {@link
+     * #CHECKPOINT_DELAY}, as for {@link #writeErasing}.
+     */
+    <T> void writeLater(SqlWork<T> work, Predicate<? super T> routineErasure, Consumer<RuntimeException> done) {
+        Queued<T> queued = new Queued<>(work, r -> false, routineErasure, done);
+        synchronized (committerStart) {
+            if (committer == null) {
+                committer = new Thread(this::commitLoop, "dari-vault-commit");
+                committer.setDaemon(true);
+                committer.start();
+            }
+        }
+        waiting.add(queued);
+        LockSupport.unpark(committer);
+        if (closed) {
+            // the committer may have stopped already: refuse what waits here (commitWaiting fails it)
+            List<Queued<?>> refused;
+            synchronized (this) {
+                refused = commitWaiting();
+            }
+            notifyLater(refused);
+        }
+    }
+
+    /** The committer thread: commits whatever {@link #writeLater} queued, as one group, until closed. */
+    private void commitLoop() {
+        while (true) {
+            if (waiting.isEmpty()) {
+                if (closed) return;
+                LockSupport.park(this);
+                continue;
+            }
+            List<Queued<?>> committed;
+            synchronized (this) {
+                committed = commitWaiting();
+            }
+            notifyLater(committed);
+        }
+    }
+
+    /** Tells each {@link #writeLater} caller in {@code committed} its outcome; call holding no lock. */
+    private void notifyLater(List<Queued<?>> committed) {
+        for (Queued<?> q : committed) {
+            if (q.done != null) {
+                if (q.failure instanceof VaultException v) LOG.error("vault.write_failed", "problem", v.problem());
+                try {
+                    q.done.accept(q.failure);
+                } catch (RuntimeException e) {
+                    LOG.error("vault.write_callback_failed", "error", SafeLog.kind(e));
+                }
+            }
+        }
     }
 
     /**
@@ -330,9 +427,14 @@ public final class Vault implements AutoCloseable {
         return result;
     }
 
+    /** Transactions committed since the vault was opened, each one fsync: for measuring (dari bench) and tests. */
+    public synchronized long commits() {
+        return commits;
+    }
+
     /** Writes queued behind the one committing now (for tests). */
     int waitingWrites() {
-        return waiting.size();
+        return waiting.size() + ahead.size();
     }
 
     /** Checkpoints if a routine erasure is waiting for one; the bot calls this on a timer. */
@@ -343,13 +445,19 @@ public final class Vault implements AutoCloseable {
     private static final class Queued<T> {
         final SqlWork<T> work;
         final Predicate<? super T> erased;
+        final Predicate<? super T> routineErasure;
+        /** For {@link #writeLater}: told the outcome after the commit; null for a caller that waits. */
+        final Consumer<RuntimeException> done;
         T result;
         RuntimeException failure;
-        boolean done;
+        volatile boolean finished;
 
-        Queued(SqlWork<T> work, Predicate<? super T> erased) {
+        Queued(SqlWork<T> work, Predicate<? super T> erased, Predicate<? super T> routineErasure,
+               Consumer<RuntimeException> done) {
             this.work = work;
             this.erased = erased;
+            this.routineErasure = routineErasure;
+            this.done = done;
         }
 
         void run(Connection c) throws SQLException {
@@ -359,13 +467,27 @@ public final class Vault implements AutoCloseable {
         boolean needsCheckpoint() {
             return failure == null && erased.test(result);
         }
+
+        boolean owesCheckpoint() {
+            return failure == null && routineErasure.test(result);
+        }
     }
 
-    /** Commits everything waiting in one transaction; called holding the lock. */
-    private void commitWaiting() {
+    /** Commits everything waiting (up to {@link #MAX_GROUP}) in one transaction; called holding the lock. Returns the group. */
+    private List<Queued<?>> commitWaiting() {
+        return commitWaiting(false);
+    }
+
+    /**
+     * {@code aheadOnly}: for a {@link #writeFirst} caller, which commits only the writes queued ahead
+     * and leaves the others to their own callers and the committer thread (so delivery never does
+     * the work of recording answers, nor waits for it).
+     */
+    private List<Queued<?>> commitWaiting(boolean aheadOnly) {
         List<Queued<?>> batch = new ArrayList<>();
-        for (Queued<?> q; batch.size() < MAX_GROUP && (q = waiting.poll()) != null; ) batch.add(q);
-        if (batch.isEmpty()) return;
+        for (Queued<?> q; batch.size() < MAX_GROUP && (q = ahead.poll()) != null; ) batch.add(q);
+        if (!aheadOnly) for (Queued<?> q; batch.size() < MAX_GROUP && (q = waiting.poll()) != null; ) batch.add(q);
+        if (batch.isEmpty()) return batch;
         try {
             if (closed) throw new IllegalStateException("vault is closed");
             if (batch.size() == 1) {
@@ -375,8 +497,13 @@ public final class Vault implements AutoCloseable {
                 commitGroup(batch);
             }
             boolean checkpoint = false;
-            for (Queued<?> q : batch) checkpoint |= q.needsCheckpoint();
-            if (checkpoint) {
+            boolean owed = false;
+            for (Queued<?> q : batch) {
+                checkpoint |= q.needsCheckpoint();
+                owed |= q.owesCheckpoint();
+            }
+            if (owed) checkpointOwed = true;
+            if (checkpoint || (owed && System.nanoTime() - lastCheckpoint >= CHECKPOINT_DELAY.toNanos())) {
                 try {
                     checkpoint();
                 } catch (RuntimeException e) {
@@ -386,8 +513,9 @@ public final class Vault implements AutoCloseable {
         } catch (RuntimeException e) {
             for (Queued<?> q : batch) if (q.failure == null) q.failure = e;
         } finally {
-            for (Queued<?> q : batch) q.done = true;
+            for (Queued<?> q : batch) q.finished = true;
         }
+        return batch;
     }
 
     @SuppressWarnings("unchecked")
@@ -411,6 +539,7 @@ public final class Vault implements AutoCloseable {
                     }
                 }
                 connection.commit();
+                commits++;
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
@@ -435,6 +564,7 @@ public final class Vault implements AutoCloseable {
             try {
                 T result = work.run(connection);
                 connection.commit();
+                commits++;
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -466,6 +596,7 @@ public final class Vault implements AutoCloseable {
      * stay, so they are still answered.
      */
     int erasePersonUpTo(Connection c, byte[] person, long lastJournalId) throws SQLException {
+        outbox.forgetOpened();
         int removed = 0;
         for (String table : PERSON_TABLES) {
             String upTo = table.equals(Journal.TABLE) ? " AND id <= ?" : "";

@@ -88,4 +88,51 @@ class BatchAcceptTest {
             assertTrue(store.pending().isEmpty(), "the journal is empty once all is answered");
         }
     }
+
+    /**
+     * A worker does not wait for its answer to be committed: answers are committed together, many
+     * to a transaction, while the workers go on. Every message is still answered once, in order.
+     */
+    @Test
+    void answersAreCommittedTogetherNotOneTransactionEach(@TempDir Path dir) throws Exception {
+        Config config = BenchCommand.benchConfig(Config.defaults().withDataDir(dir.resolve("data").toString()));
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        List<Id> answered = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch sendsHeld = new java.util.concurrent.CountDownLatch(1);
+        // sends wait until the end, so only answers are committed meanwhile (and the first few sends' marks)
+        MemoryTransport transport = new MemoryTransport(m -> {
+            try {
+                sendsHeld.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (LocalState state = LocalState.open(config, Clock.systemUTC());
+             Bot bot = new Bot(config, TestBots.HOME, transport, state, Registries.load(config, TestBots.HOME, quiet),
+                     Clock.systemUTC(), quiet, (m, nanos) -> answered.add(Id.of(m)))) {
+            bot.start();
+            bot.knowledge().awaitClassifier(60, TimeUnit.SECONDS);
+            List<InboundMessage> all = new ArrayList<>();
+            long timestamp = 1_764_000_000_000L;
+            for (int i = 0; i < 400; i++) {
+                all.add(new InboundMessage(PEOPLE.get(i % PEOPLE.size()), TEXTS.get(i % TEXTS.size()), ++timestamp, false));
+            }
+            long before = state.commits();
+            transport.deliverAll(all); // one journal transaction; the answers follow
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (answered.size() < all.size() && System.nanoTime() < deadline) Thread.sleep(5);
+            long used = state.commits() - before;
+            assertEquals(all.size(), answered.size(), "every message answered");
+            // workers waiting for each commit made 403 transactions here; committed together while the
+            // workers go on, 20 to 100 (fewer when the machine is idle: the groups grow while a commit runs)
+            assertTrue(used <= all.size() / 3, used + " transactions for " + all.size() + " answers");
+            for (String person : PEOPLE) {
+                List<Long> sent = all.stream().filter(m -> m.sender().equals(person)).map(InboundMessage::timestamp).toList();
+                List<Long> done = answered.stream().filter(a -> a.sender().equals(person)).map(Id::timestamp).toList();
+                assertEquals(sent, done, "a person's messages are answered in the order received");
+            }
+        } finally {
+            sendsHeld.countDown();
+        }
+    }
 }

@@ -85,4 +85,66 @@ class GroupCommitTest {
                     "both accepted messages are kept, the failed write's row is not");
         }
     }
+
+    /**
+     * Writes queued with writeLater return at once and are committed together in the order queued;
+     * each caller is told its own outcome, a failing one alone; closing commits what still waits,
+     * and a write queued after the close is told it failed.
+     */
+    @Test
+    void writesQueuedForLaterAreCommittedTogetherInOrderAndEachIsTold() throws Exception {
+        Vault vault = Vault.open(tmp.resolve("data"), keys,
+                new TestSupport.MutableClock(Instant.parse("2025-01-01T00:00:00Z")), Retention.DEFAULTS);
+        int n = 300;
+        java.util.Map<Integer, Object> told = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch allTold = new CountDownLatch(n);
+        long before = vault.commits();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            // 150 is a duplicate of 149's unique value: it alone fails
+            int dedup = i == 150 ? 149 : i;
+            vault.<Integer>writeLater(c -> {
+                try (var s = c.prepareStatement("INSERT INTO journal (person, dedup, payload, received_at, expires_at)"
+                        + " VALUES (x'00', ?, x'02', 0, 0)")) {
+                    s.setBytes(1, java.nio.ByteBuffer.allocate(4).putInt(dedup).array());
+                    return s.executeUpdate();
+                }
+            }, r -> false, failure -> {
+                told.put(index, failure == null ? "ok" : failure);
+                allTold.countDown();
+            });
+        }
+        assertTrue(allTold.await(30, TimeUnit.SECONDS), "every caller is told");
+        long used = vault.commits() - before;
+        assertTrue(used < n / 10, used + " transactions for " + n + " writes");
+        assertInstanceOf(RuntimeException.class, told.get(150), "the failing write is told its failure");
+        assertEquals(n - 1, told.values().stream().filter("ok"::equals).count(), "every other write committed");
+        List<Integer> order = vault.write(c -> {
+            List<Integer> values = new java.util.ArrayList<>();
+            try (var s = c.prepareStatement("SELECT dedup FROM journal ORDER BY id"); var r = s.executeQuery()) {
+                while (r.next()) values.add(java.nio.ByteBuffer.wrap(r.getBytes(1)).getInt());
+            }
+            return values;
+        });
+        List<Integer> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) if (i != 150) expected.add(i);
+        assertEquals(expected, order, "committed in the order queued");
+
+        // queued just before the close: committed by the close, and told
+        CompletableFuture<Object> last = new CompletableFuture<>();
+        vault.<Integer>writeLater(c -> {
+            try (var s = c.prepareStatement("DELETE FROM journal")) {
+                return s.executeUpdate();
+            }
+        }, r -> true, failure -> last.complete(failure == null ? "ok" : failure));
+        vault.close();
+        assertEquals("ok", last.get(10, TimeUnit.SECONDS));
+        CompletableFuture<Object> afterClose = new CompletableFuture<>();
+        vault.<Integer>writeLater(c -> 0, r -> false, failure -> afterClose.complete(failure == null ? "ok" : failure));
+        assertInstanceOf(IllegalStateException.class, afterClose.get(10, TimeUnit.SECONDS), "refused once closed");
+        try (Vault reopened = Vault.open(tmp.resolve("data"), keys,
+                new TestSupport.MutableClock(Instant.parse("2025-01-01T00:00:00Z")), Retention.DEFAULTS)) {
+            assertTrue(reopened.journal().pending().isEmpty(), "the write queued before the close was committed");
+        }
+    }
 }
