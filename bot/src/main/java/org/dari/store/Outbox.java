@@ -82,6 +82,17 @@ public final class Outbox {
         return due(sent, limit, item -> Take.SEND);
     }
 
+    /**
+     * Ids grow with each queued message: oldest first is key order, read from the start and stopped
+     * at the limit, never a sort of the whole queue, so a backlog stays cheap. The unary {@code +}
+     * keeps SQLite from using the index on {@code next_attempt_at} for the range instead (it did:
+     * every round then sorted the whole queue in a temporary B-tree).
+     */
+    static final String DUE_QUERY = "SELECT o.id, o.person, o.idem_key, o.payload, o.attempts, o.created_at, o.sending"
+            + " FROM outbox o WHERE +o.next_attempt_at <= ?"
+            + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.person = o.person AND p.id < o.id)"
+            + " ORDER BY o.id LIMIT ?";
+
     /** What the caller of {@link #due(List, int, Function)} does with a due message. */
     public enum Take {
         /** Not now (its recipient is busy, or there is enough to do): left out of the result. */
@@ -114,13 +125,7 @@ public final class Outbox {
             for (long id : sent) delete(c, id);
             if (limit <= 0) return 0;
             List<Long> bad = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT o.id, o.person, o.idem_key, o.payload, o.attempts, o.created_at, o.sending FROM outbox o"
-                            + " WHERE o.next_attempt_at <= ?"
-                            + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.person = o.person AND p.id < o.id)"
-                            // ids grow with each queued message: oldest first, read in key order and
-                            // stopped at the limit, never a sort of the whole queue (a backlog stays cheap)
-                            + " ORDER BY o.id LIMIT ?")) {
+            try (PreparedStatement s = c.prepareStatement(DUE_QUERY)) {
                 s.setLong(1, now);
                 s.setInt(2, (int) Math.min(Integer.MAX_VALUE, (long) limit + waiting.size()));
                 try (ResultSet r = s.executeQuery()) {

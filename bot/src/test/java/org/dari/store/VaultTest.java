@@ -54,6 +54,35 @@ class VaultTest {
 
     // ---- opening ----
 
+    /**
+     * Delivery reads the queue every round: the query must walk the queue in key order and stop at
+     * its limit. Planned through the index on next_attempt_at, it sorted the whole queue in a
+     * temporary B-tree every round, so a backlog made every round slower (found by dari bench).
+     */
+    @Test
+    void readingWhatIsDueNeverSortsTheWholeQueue() {
+        try (Vault vault = open()) {
+            for (int i = 0; i < 50; i++) vault.outbox().enqueue("person-" + (i % 7), "reply " + i, new byte[] {(byte) i});
+            for (int limit : new int[] {1, 16}) {
+                List<String> plan = vault.write(c -> {
+                    List<String> steps = new java.util.ArrayList<>();
+                    // SQLite plans for the values bound: with a limit of 1 it chose the index
+                    try (var s = c.prepareStatement("EXPLAIN QUERY PLAN " + Outbox.DUE_QUERY)) {
+                        s.setLong(1, System.currentTimeMillis());
+                        s.setInt(2, limit);
+                        try (var r = s.executeQuery()) {
+                            while (r.next()) steps.add(r.getString(4));
+                        }
+                    }
+                    return steps;
+                });
+                assertFalse(plan.stream().anyMatch(step -> step.contains("TEMP B-TREE")), "no sort: " + plan);
+                assertTrue(plan.contains("SCAN o"), "read in key order: " + plan);
+            }
+            assertEquals(7, vault.outbox().due(16).size(), "one per recipient, oldest first");
+        }
+    }
+
     @Test
     void opensWithThePrivacySettingsAndTheLatestSchema() throws Exception {
         try (Vault vault = open()) {
