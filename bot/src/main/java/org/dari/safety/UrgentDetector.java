@@ -45,12 +45,12 @@ public final class UrgentDetector {
     public record Assessment(Optional<UrgentKind> kind, int score, List<String> cues) {
     }
 
-    private record Cue(String name, int weight, Pattern pattern) {
+    private record Cue(String name, int weight, StartCharPattern pattern) {
     }
 
     /** One word-list file; it is only run on text that has letters of a script its patterns use. */
     private record Lexicon(boolean compact, Set<Character.UnicodeScript> scripts, List<Cue> cues,
-                           Map<UrgentKind, Pattern> strong, Map<UrgentKind, Pattern> weak) {
+                           Map<UrgentKind, StartCharPattern> strong, Map<UrgentKind, StartCharPattern> weak) {
     }
 
     private final List<Lexicon> lexicons;
@@ -91,13 +91,13 @@ public final class UrgentDetector {
             if (java.util.Collections.disjoint(lex.scripts(), textScripts)) continue;
             String s = lex.compact() ? compact : spaced;
             for (Cue c : lex.cues()) {
-                if (!cues.containsKey(c.name()) && c.pattern().matcher(s).find()) cues.put(c.name(), c.weight());
+                if (!cues.containsKey(c.name()) && c.pattern().find(s)) cues.put(c.name(), c.weight());
             }
             lex.strong().forEach((k, p) -> {
-                if (!strong.containsKey(k) && p.matcher(s).find()) strong.put(k, STRONG);
+                if (!strong.containsKey(k) && p.find(s)) strong.put(k, STRONG);
             });
             lex.weak().forEach((k, p) -> {
-                if (!weak.containsKey(k) && p.matcher(s).find()) weak.put(k, WEAK);
+                if (!weak.containsKey(k) && p.find(s)) weak.put(k, WEAK);
             });
         }
         // the kind: a strong match beats a weak one; a weak match of the same kind breaks ties,
@@ -157,8 +157,8 @@ public final class UrgentDetector {
             }
             cues.add(new Cue(e.getKey(), weight, patterns(name, cue, "patterns", scripts)));
         }
-        Map<UrgentKind, Pattern> strong = new EnumMap<>(UrgentKind.class);
-        Map<UrgentKind, Pattern> weak = new EnumMap<>(UrgentKind.class);
+        Map<UrgentKind, StartCharPattern> strong = new EnumMap<>(UrgentKind.class);
+        Map<UrgentKind, StartCharPattern> weak = new EnumMap<>(UrgentKind.class);
         LocatedYaml.Mapping kinds = mapping(name, top, "kinds");
         for (var e : kinds.fields().entrySet()) {
             int line = kinds.keyLines().get(e.getKey());
@@ -178,7 +178,7 @@ public final class UrgentDetector {
         return new Lexicon(matchOn.equals("compact"), scripts, cues, strong, weak);
     }
 
-    private static Pattern patterns(String file, LocatedYaml.Mapping parent, String key,
+    private static StartCharPattern patterns(String file, LocatedYaml.Mapping parent, String key,
                                     Set<Character.UnicodeScript> scripts) throws IOException {
         LocatedYaml.Node node = parent.fields().get(key);
         if (!(node instanceof LocatedYaml.Sequence seq) || seq.items().isEmpty()) {
@@ -197,11 +197,11 @@ public final class UrgentDetector {
             } catch (PatternSyntaxException ex) {
                 throw new IOException(file + " line " + s.line() + ": pattern does not compile (" + ex.getDescription() + ")");
             }
-            parts.add("(?:" + regex + ")");
+            parts.add(regex);
             // letters written in the pattern (not escapes such as \\b or \\d, nor inline flags)
             scripts.addAll(scripts(regex.replaceAll("\\\\.", "").replaceAll("\\(\\?[a-zA-Z]+[:)]", "")));
         }
-        return Pattern.compile(String.join("|", parts));
+        return StartCharPattern.anyOf(parts, 0);
     }
 
     private static String scalar(String file, LocatedYaml.Mapping parent, String key) throws IOException {

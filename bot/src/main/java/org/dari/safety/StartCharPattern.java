@@ -1,0 +1,302 @@
+package org.dari.safety;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A regular expression together with the characters its matches can start with, read from the
+ * pattern's text, so that {@link #find} tries a match only where one can begin. A long alternation
+ * of words ({@code 살려|도와주|구해줘|…}) otherwise tries every word at every position of the
+ * message: the urgent word lists cost more than answering the question did.
+ *
+ * <p>Exact: {@link #find} is {@code pattern.matcher(text).find()}. Each position that may start a
+ * match is tried with {@code lookingAt} on a region with transparent, non-anchoring bounds, so
+ * {@code \b}, {@code ^} and look-arounds see the whole text as {@code find} does. When the start
+ * cannot be read with certainty (a look-around, a dot, an optional first element, an inline flag),
+ * there is no filter and every position is tried, as {@code find} does.
+ */
+public final class StartCharPattern {
+    private final List<Part> parts;
+
+    /** One compiled alternation and the (folded) characters its matches start with; null when unknown. */
+    private record Part(Pattern pattern, BitSet starts, boolean caseInsensitive) {
+        boolean find(CharSequence text) {
+            Matcher m = pattern.matcher(text);
+            if (starts == null) return m.find();
+            m.useTransparentBounds(true).useAnchoringBounds(false);
+            int length = text.length();
+            for (int i = 0; i < length; i++) {
+                if (!starts.get(fold(text.charAt(i), caseInsensitive))) continue;
+                m.region(i, length);
+                if (m.lookingAt()) return true;
+            }
+            return false;
+        }
+    }
+
+    private StartCharPattern(List<Part> parts) {
+        this.parts = List.copyOf(parts);
+    }
+
+    /** The pattern {@code regexes} joined by {@code |}, compiled with {@code flags}. */
+    public static StartCharPattern anyOf(List<String> regexes, int flags) {
+        // those whose starts can be read go in one alternation with the union of their starts, the
+        // rest in another: find(A|B) is find(A) or find(B)
+        List<String> known = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        BitSet starts = new BitSet();
+        boolean ci = (flags & Pattern.CASE_INSENSITIVE) != 0;
+        boolean readable = (flags & ~(Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)) == 0;
+        for (String regex : regexes) {
+            BitSet own = new BitSet();
+            Reader reader = new Reader(regex, ci);
+            if (readable && reader.alternatives(own) && reader.atEnd()) {
+                known.add(regex);
+                starts.or(own);
+            } else {
+                unknown.add(regex);
+            }
+        }
+        List<Part> parts = new ArrayList<>();
+        if (!known.isEmpty()) parts.add(new Part(join(known, flags), starts, ci));
+        if (!unknown.isEmpty()) parts.add(new Part(join(unknown, flags), null, ci));
+        return new StartCharPattern(parts);
+    }
+
+    private static Pattern join(List<String> regexes, int flags) {
+        StringBuilder joined = new StringBuilder();
+        for (String r : regexes) {
+            if (joined.length() > 0) joined.append('|');
+            joined.append("(?:").append(r).append(')');
+        }
+        return Pattern.compile(joined.toString(), flags);
+    }
+
+    /** How many of the alternations have a filter, of how many (for tests). */
+    int[] filteredOf() {
+        return new int[] {(int) parts.stream().filter(p -> p.starts() != null).count(), parts.size()};
+    }
+
+    /** Exactly {@code Pattern.compile(join("|", regexes), flags).matcher(text).find()}. */
+    public boolean find(CharSequence text) {
+        for (Part part : parts) if (part.find(text)) return true;
+        return false;
+    }
+
+    private static int fold(char c, boolean caseInsensitive) {
+        return caseInsensitive ? Character.toLowerCase(Character.toUpperCase(c)) : c;
+    }
+
+    /**
+     * Reads the start of each alternative; false as soon as a start is not certain. Only what is
+     * simple is understood: literal characters, escaped punctuation, {@code \d \s \w}, simple
+     * character classes, {@code (…)} and {@code (?:…)} groups, and a leading {@code \b}.
+     */
+    private static final class Reader {
+        private final String p;
+        private final boolean ci;
+        private int i;
+
+        Reader(String p, boolean ci) {
+            this.p = p;
+            this.ci = ci;
+        }
+
+        boolean atEnd() {
+            return i == p.length();
+        }
+
+        /** Reads alternatives up to the end or an unmatched ')'; adds their starts. */
+        boolean alternatives(BitSet starts) {
+            while (true) {
+                if (!alternative(starts)) return false;
+                if (i < p.length() && p.charAt(i) == '|') {
+                    i++;
+                    continue;
+                }
+                return true;
+            }
+        }
+
+        /** One alternative: its first element gives its start; the rest is skipped. */
+        private boolean alternative(BitSet starts) {
+            // zero-width at the start (a word boundary, a look-around): the match starts with what follows
+            while (true) {
+                if (p.startsWith("\\b", i)) {
+                    i += 2;
+                } else if (p.startsWith("(?<!", i) || p.startsWith("(?<=", i) || p.startsWith("(?!", i) || p.startsWith("(?=", i)) {
+                    int close = groupEnd(i);
+                    if (close < 0) return false;
+                    i = close + 1;
+                    if (optionalHere()) return false;
+                } else {
+                    break;
+                }
+            }
+            if (i >= p.length() || p.charAt(i) == '|' || p.charAt(i) == ')') return false; // empty: may match ""
+            if (!firstElement(starts)) return false;
+            if (optionalHere()) return false;
+            return skipToAlternativeEnd();
+        }
+
+        private boolean firstElement(BitSet starts) {
+            char c = p.charAt(i);
+            if (c == '(') {
+                if (p.startsWith("(?:", i)) {
+                    i += 3;
+                } else if (p.startsWith("(?", i)) {
+                    return false; // look-around, inline flag, named group
+                } else {
+                    i++;
+                }
+                if (!alternatives(starts)) return false;
+                if (i >= p.length() || p.charAt(i) != ')') return false;
+                i++;
+                return true;
+            }
+            if (c == '[') return charClass(starts);
+            if (c == '\\') return escape(starts);
+            if (".^$?*+{}|)".indexOf(c) >= 0) return false;
+            if (Character.isSurrogate(c)) return false;
+            add(starts, c);
+            i++;
+            return true;
+        }
+
+        private boolean escape(BitSet starts) {
+            if (i + 1 >= p.length()) return false;
+            char e = p.charAt(i + 1);
+            i += 2;
+            switch (e) {
+                case 'd' -> starts.set('0', '9' + 1);
+                case 's' -> " \t\n\u000B\f\r".chars().forEach(starts::set);
+                case 'w' -> {
+                    starts.set('a', 'z' + 1);
+                    starts.set('A', 'Z' + 1);
+                    starts.set('0', '9' + 1);
+                    starts.set('_');
+                    if (ci) {
+                        // a case-insensitive match folds: K and the Kelvin sign, s and the long s
+                        return false;
+                    }
+                }
+                default -> {
+                    if (Character.isLetterOrDigit(e)) return false; // a property, a hex or octal code, a quote, a back-reference …
+                    add(starts, e); // escaped punctuation stands for itself
+                }
+            }
+            return true;
+        }
+
+        /** {@code [abc]} or {@code [a-z가-힣]} without negation, escapes or nesting. */
+        private boolean charClass(BitSet starts) {
+            int j = i + 1;
+            if (j < p.length() && p.charAt(j) == '^') return false;
+            BitSet set = new BitSet();
+            while (j < p.length() && p.charAt(j) != ']') {
+                char c = p.charAt(j);
+                if (c == '\\' || c == '[' || c == '&' || Character.isSurrogate(c)) return false;
+                if (j + 2 < p.length() && p.charAt(j + 1) == '-' && p.charAt(j + 2) != ']') {
+                    char to = p.charAt(j + 2);
+                    if (to < c || Character.isSurrogate(to) || to == '\\' || to == '[') return false;
+                    for (char x = c; x <= to; x++) add(set, x);
+                    j += 3;
+                } else {
+                    add(set, c);
+                    j++;
+                }
+            }
+            if (j >= p.length() || j == i + 1) return false;
+            starts.or(set);
+            i = j + 1;
+            return true;
+        }
+
+        /** A quantifier after the first element that allows it to be absent. */
+        private boolean optionalHere() {
+            if (i >= p.length()) return false;
+            char q = p.charAt(i);
+            return q == '?' || q == '*' || (q == '{' && p.startsWith("{0", i));
+        }
+
+        /** Skips the rest of the alternative, to the '|' or ')' that ends it, or the end. */
+        private boolean skipToAlternativeEnd() {
+            int depth = 0;
+            while (i < p.length()) {
+                char c = p.charAt(i);
+                if (c == '\\') {
+                    if (p.startsWith("\\Q", i)) return false;
+                    i += 2;
+                    continue;
+                }
+                if (c == '[') {
+                    int close = classEnd(i);
+                    if (close < 0) return false;
+                    i = close + 1;
+                    continue;
+                }
+                if (c == '(') depth++;
+                if (c == ')') {
+                    if (depth == 0) return true;
+                    depth--;
+                }
+                if (c == '|' && depth == 0) return true;
+                i++;
+            }
+            return depth == 0;
+        }
+
+        /** The ')' closing the group that opens at {@code from}, or -1. */
+        private int groupEnd(int from) {
+            int depth = 0;
+            int j = from;
+            while (j < p.length()) {
+                char c = p.charAt(j);
+                if (c == '\\') {
+                    if (p.startsWith("\\Q", j)) return -1;
+                    j += 2;
+                    continue;
+                }
+                if (c == '[') {
+                    int close = classEnd(j);
+                    if (close < 0) return -1;
+                    j = close + 1;
+                    continue;
+                }
+                if (c == '(') depth++;
+                if (c == ')' && --depth == 0) return j;
+                j++;
+            }
+            return -1;
+        }
+
+        /** The ']' closing the class that opens at {@code from}, or -1 (nested classes are not read). */
+        private int classEnd(int from) {
+            int j = from + 1;
+            if (j < p.length() && p.charAt(j) == '^') j++;
+            if (j < p.length() && p.charAt(j) == ']') j++; // a leading ] is literal
+            while (j < p.length()) {
+                char c = p.charAt(j);
+                if (c == '\\') {
+                    j += 2;
+                    continue;
+                }
+                if (c == '[') return -1;
+                if (c == ']') return j;
+                j++;
+            }
+            return -1;
+        }
+
+        private void add(BitSet set, char c) {
+            if (!ci) {
+                set.set(c);
+                return;
+            }
+            set.set(fold(c, true));
+        }
+    }
+}

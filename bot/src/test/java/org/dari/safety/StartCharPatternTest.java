@@ -1,0 +1,165 @@
+package org.dari.safety;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Trying only the positions where a match can start finds exactly what {@code Matcher.find} finds:
+ * for every urgent pattern on every message of the evaluation sets, for hand-written patterns at
+ * the edges of what the start reader understands, and for random patterns on random text.
+ */
+class StartCharPatternTest {
+    private static final Path I18N = Path.of("..", "i18n");
+    private static final Path RESOURCES = Path.of("src", "test", "resources");
+
+    @Test
+    void everyUrgentPatternFindsWhatFindFindsOnEveryEvaluationMessage() throws IOException {
+        List<String> patterns = urgentPatterns();
+        List<String> texts = new ArrayList<>();
+        for (String raw : messages()) {
+            String spaced = UrgentDetector.initialSound(TextNormalizer.normalize(raw).toLowerCase(Locale.ROOT));
+            texts.add(spaced);
+            texts.add(spaced.replace(" ", ""));
+        }
+        int matches = 0;
+        for (String regex : patterns) {
+            Pattern plain = Pattern.compile(regex);
+            StartCharPattern filtered = StartCharPattern.anyOf(List.of(regex), 0);
+            for (String text : texts) {
+                boolean expected = plain.matcher(text).find();
+                assertEquals(expected, filtered.find(text), () -> "pattern " + regex + " on a message");
+                if (expected) matches++;
+            }
+        }
+        // the comparison means something only if the patterns match often enough
+        assertEquals(true, matches > 1_000, "matches: " + matches);
+        // and a list the way the detector joins it
+        StartCharPattern all = StartCharPattern.anyOf(patterns, 0);
+        Pattern joined = Pattern.compile(String.join("|", patterns.stream().map(p -> "(?:" + p + ")").toList()));
+        for (String text : texts) assertEquals(joined.matcher(text).find(), all.find(text));
+    }
+
+    @Test
+    void theEdgesOfWhatTheStartReaderUnderstands() {
+        String[][] cases = {
+                {"\\bfoo", "a foo", "afoo", "foo"},
+                {"(?<!x)ab", "xab", "yab", "ab"},
+                {"(?<=x)ab", "xab", "yab", "ab"},
+                {"(?!abc)ab", "abc", "abd", "xab"},
+                {"a?b", "b", "cb", "ac"},
+                {"(ab)*c", "c", "abc", "xyz"},
+                {"(ab){0,2}c", "c", "ababc", "ab"},
+                {"[a-c]x", "bx", "dx", "cx"},
+                {"[^a]x", "bx", "ax", "x"},
+                {"^ab", "ab", "xab", "abab"},
+                {"\\d+일째", "3일째", "삼일째", "일째"},
+                {".x", "ax", "x", "yyx"},
+                {"\\.com", "a.com", "acom", ".co"},
+                {"\\s+now", "  now", "now", "x now"},
+                {"\\w+ing\\b", "going", "ing", "sing!"},
+                {"(살려|구해)(줘|주세요)", "제발살려줘", "살려", "구해주세요"},
+                {"(?:막|새벽)|\\d+일째", "새벽에", "2일째", "없음"},
+                {"x|", "x", "", "y"},
+                {"(?i)ab", "AB", "ab", "b"},
+                {"[]a]b", "]b", "ab", "b"},
+                {"\\Qa.\\Eb", "a.b", "axb", "b"},
+        };
+        for (String[] c : cases) {
+            Pattern plain = Pattern.compile(c[0]);
+            StartCharPattern filtered = StartCharPattern.anyOf(List.of(c[0]), 0);
+            for (int i = 1; i < c.length; i++) {
+                assertEquals(plain.matcher(c[i]).find(), filtered.find(c[i]), c[0] + " on " + c[i]);
+            }
+        }
+        int flags = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+        for (String text : List.of("AB", "ab", "aB", "\u212Ab", "kb", "Kb", "ſb", "sb", "xx")) {
+            for (String regex : List.of("ab", "kb", "sb", "[a-c]b", "\\.ab|k")) {
+                assertEquals(Pattern.compile(regex, flags).matcher(text).find(),
+                        StartCharPattern.anyOf(List.of(regex), flags).find(text), regex + " on " + text);
+            }
+        }
+    }
+
+    @Test
+    void randomPatternsOnRandomText() {
+        Random random = new Random(20261128);
+        String alphabet = "ab가나 .";
+        String[] atoms = {"a", "b", "가", "나", "[ab]", "[가-나]", "\\s", "\\b", ".", "(a|b)", "(?:가|ab)", "(?<!a)", "(?=b)"};
+        String[] quantifiers = {"", "", "", "?", "*", "+", "{0,2}", "{1,2}"};
+        for (int n = 0; n < 400; n++) {
+            StringBuilder regex = new StringBuilder();
+            int alternatives = 1 + random.nextInt(3);
+            for (int a = 0; a < alternatives; a++) {
+                if (a > 0) regex.append('|');
+                int length = 1 + random.nextInt(3);
+                for (int k = 0; k < length; k++) {
+                    regex.append(atoms[random.nextInt(atoms.length)]).append(quantifiers[random.nextInt(quantifiers.length)]);
+                }
+            }
+            Pattern plain;
+            try {
+                plain = Pattern.compile(regex.toString());
+            } catch (java.util.regex.PatternSyntaxException e) {
+                continue; // e.g. a quantifier after a look-around
+            }
+            StartCharPattern filtered = StartCharPattern.anyOf(List.of(regex.toString()), 0);
+            for (int t = 0; t < 50; t++) {
+                StringBuilder text = new StringBuilder();
+                int length = random.nextInt(8);
+                for (int k = 0; k < length; k++) text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                assertEquals(plain.matcher(text).find(), filtered.find(text), regex + " on '" + text + "'");
+            }
+        }
+    }
+
+    /** The point of it: a plain list of words is filtered, one look-around at the start included. */
+    @Test
+    void aListOfWordsIsFilteredAndTheRestIsNot() {
+        assertArrayEquals(new int[] {1, 1}, StartCharPattern.anyOf(List.of("살려|구해줘", "(?<!혼)자살|\\bhelp", "[가-힣]급"), 0).filteredOf());
+        assertArrayEquals(new int[] {1, 2}, StartCharPattern.anyOf(List.of("살려", "^(?!.*x).*y", ".{0,4}z"), 0).filteredOf());
+    }
+
+    private static List<String> urgentPatterns() throws IOException {
+        List<String> patterns = new ArrayList<>();
+        try (Stream<Path> files = Files.list(I18N)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("urgent-")).sorted().toList()) {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    String t = line.strip();
+                    if (!t.startsWith("- '") || !t.endsWith("'")) continue;
+                    String regex = t.substring(3, t.length() - 1).replace("''", "'");
+                    patterns.add(java.text.Normalizer.normalize(regex, java.text.Normalizer.Form.NFKC));
+                }
+            }
+        }
+        assertEquals(true, patterns.size() > 100, "urgent patterns read: " + patterns.size());
+        return patterns;
+    }
+
+    private static List<String> messages() throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (String dir : List.of("eval", "urgent")) {
+            try (Stream<Path> files = Files.list(RESOURCES.resolve(dir))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".tsv")).sorted().toList()) {
+                    for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                        String[] fields = line.split("\t");
+                        texts.add(dir.equals("eval") ? fields[fields.length - 1] : fields[0]);
+                    }
+                }
+            }
+        }
+        return texts;
+    }
+}
