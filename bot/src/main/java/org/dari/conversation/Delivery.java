@@ -180,6 +180,7 @@ public final class Delivery implements AutoCloseable {
         List<Long> sent = List.copyOf(sentToRecord);
         List<String> keys = new ArrayList<>();
         List<Long> markedAhead = new ArrayList<>();
+        Set<Long> timerFirst = new java.util.HashSet<>();
         List<MessageStore.Outgoing> taken;
         try {
             // due lists one row per recipient, so among 2 × maxInFlight rows at most maxInFlight are busy:
@@ -191,7 +192,11 @@ public final class Delivery implements AutoCloseable {
                 keys.add(key);
                 boolean plain = !item.attempted() && !unrecorded.containsKey(item.id())
                         && caseworkerSafetyNumber.apply(item.message().recipient()).isEmpty();
-                if (!plain || needsTimer(key)) return MessageStore.Take.SEND;
+                if (!plain) return MessageStore.Take.SEND;
+                if (needsTimer(key)) {
+                    timerFirst.add(item.id());
+                    return MessageStore.Take.SEND;
+                }
                 markedAhead.add(item.id());
                 return MessageStore.Take.MARK_AND_SEND;
             });
@@ -210,10 +215,9 @@ public final class Delivery implements AutoCloseable {
             MessageStore.Outgoing item = taken.get(i);
             String key = keys.get(i);
             boolean marked = markedAhead.contains(item.id());
-            boolean plain = marked || (!item.attempted() && !unrecorded.containsKey(item.id())
-                    && caseworkerSafetyNumber.apply(item.message().recipient()).isEmpty());
             // a first reply waits one round while her chat's disappearing timer is set
-            Runnable task = marked ? () -> deliver(item, true) : plain ? () -> prepareChat(item) : () -> deliver(item, false);
+            Runnable task = marked ? () -> deliver(item, true)
+                    : timerFirst.contains(item.id()) ? () -> prepareChat(item) : () -> deliver(item, false);
             try {
                 senders.execute(() -> {
                     try {

@@ -130,6 +130,47 @@ class PipelineDeliveryTest {
                 "recorded in " + store.deliveredWrites.get() + " writes for " + people + " sends");
     }
 
+    /**
+     * Replies are marked as attempted in one write per round, but never before a step that may fail:
+     * while a first reply's disappearing timer is being set, the reply is not yet marked (a crash
+     * then would otherwise count it as sent, and she would never get it). Every reply goes out once,
+     * after its timer.
+     */
+    @Test
+    void noReplyIsMarkedAsAttemptedWhileItsChatIsBeingPrepared() throws Exception {
+        MemoryMessageStore store = new MemoryMessageStore();
+        List<String> markedBeforeTimer = new CopyOnWriteArrayList<>();
+        List<String> order = new CopyOnWriteArrayList<>();
+        Recording transport = new Recording() {
+            @Override
+            public void setDisappearingTimer(String recipient, int seconds) {
+                order.add("timer " + recipient);
+                store.due(1_000).stream().filter(o -> o.message().recipient().equals(recipient) && o.attempted())
+                        .forEach(o -> markedBeforeTimer.add(recipient));
+            }
+
+            @Override
+            public void send(OutboundMessage message) {
+                order.add("send " + message.recipient());
+                super.send(message);
+            }
+        };
+        int people = 30;
+        for (int i = 0; i < people; i++) {
+            store.enqueue(new OutboundMessage("person-" + i, "reply " + i), ("t" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        try (Delivery delivery = new Delivery(store, transport, Duration.ofHours(1), r -> Optional.empty(), r -> r, "notice", 8)) {
+            delivery.start();
+            await("every reply sent", () -> transport.sent.size() == people && store.due(1).isEmpty());
+        }
+        assertEquals(List.of(), markedBeforeTimer, "marked as attempted while the timer was being set");
+        for (int i = 0; i < people; i++) {
+            String who = "person-" + i;
+            assertEquals(1, transport.to(who), "sent once");
+            assertTrue(order.indexOf("timer " + who) < order.indexOf("send " + who), "the timer before the reply");
+        }
+    }
+
     @Test
     void aStoreThatFailsToCompleteLosesNothingAndStallsNobody() throws Exception {
         MemoryMessageStore store = new MemoryMessageStore();
