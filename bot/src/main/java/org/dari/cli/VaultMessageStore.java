@@ -73,19 +73,12 @@ final class VaultMessageStore implements MessageStore {
     }
 
     @Override
-    public List<Outgoing> takeDue(List<Long> sent, int limit, java.util.function.Function<Outgoing, Take> choose) {
-        List<Outgoing> taken = new java.util.ArrayList<>();
-        vault.outbox().due(sent, limit, item -> {
-            Outgoing o = outgoing(item);
-            Take take = choose.apply(o);
-            if (take != Take.LEAVE) taken.add(o);
-            return switch (take) {
-                case LEAVE -> Outbox.Take.LEAVE;
-                case SEND -> Outbox.Take.SEND;
-                case MARK_AND_SEND -> Outbox.Take.MARK_AND_SEND;
-            };
+    public void takeDue(List<Long> sent, int limit, java.util.function.Function<Outgoing, Take> choose) {
+        vault.outbox().due(sent, limit, item -> switch (choose.apply(outgoing(item))) {
+            case LEAVE -> Outbox.Take.LEAVE;
+            case SEND -> Outbox.Take.SEND;
+            case MARK_AND_SEND -> Outbox.Take.MARK_AND_SEND;
         });
-        return taken;
     }
 
     private static Outgoing outgoing(OutboxItem item) {
@@ -109,7 +102,6 @@ final class VaultMessageStore implements MessageStore {
     public void deliveredAll(List<Long> outboxIds) {
         vault.outbox().deliveredAll(outboxIds);
     }
-
 
     @Override
     public void retryLater(long outboxId) {

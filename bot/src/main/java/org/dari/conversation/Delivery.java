@@ -178,69 +178,74 @@ public final class Delivery implements AutoCloseable {
         // a recipient in flight when the list is read may be listed with a row her send is about to erase
         Set<String> inFlightBefore = Set.copyOf(busy);
         List<Long> sent = List.copyOf(sentToRecord);
-        List<String> keys = new ArrayList<>();
-        List<Long> markedAhead = new ArrayList<>();
-        Set<Long> timerFirst = new java.util.HashSet<>();
-        List<MessageStore.Outgoing> taken;
+        List<Start> starts = new ArrayList<>();
         try {
             // due lists one row per recipient, so among 2 × maxInFlight rows at most maxInFlight are busy:
             // every send that can start now is found without reading and decrypting a long list on each wake
-            taken = store.takeDue(sent, Math.min(BATCH, 2 * maxInFlight), item -> {
+            store.takeDue(sent, Math.min(BATCH, 2 * maxInFlight), item -> {
                 if (busy.size() >= maxInFlight) return MessageStore.Take.LEAVE;
                 String key = personKey.apply(item.message().recipient());
                 if (inFlightBefore.contains(key) || !busy.add(key)) return MessageStore.Take.LEAVE;
-                keys.add(key);
                 boolean plain = !item.attempted() && !unrecorded.containsKey(item.id())
                         && caseworkerSafetyNumber.apply(item.message().recipient()).isEmpty();
-                if (!plain) return MessageStore.Take.SEND;
-                if (needsTimer(key)) {
-                    timerFirst.add(item.id());
-                    return MessageStore.Take.SEND;
-                }
-                markedAhead.add(item.id());
-                return MessageStore.Take.MARK_AND_SEND;
+                Step step = !plain ? Step.CAREFULLY : needsTimer(key) ? Step.TIMER_FIRST : Step.MARKED;
+                starts.add(new Start(item, key, step));
+                return step == Step.MARKED ? MessageStore.Take.MARK_AND_SEND : MessageStore.Take.SEND;
             });
         } catch (RuntimeException e) {
-            keys.forEach(busy::remove);
+            starts.forEach(start -> busy.remove(start.key()));
             throw e; // nothing was recorded or marked; what is due stays due
         }
         if (!sent.isEmpty()) {
-            sent.forEach(sentToRecord::remove);
-            sent.forEach(unrecorded::remove);
+            recorded(sent);
             storeSucceeded();
         }
-        markedAhead.forEach(unrecorded::remove);
+        for (Start start : starts) if (start.step() == Step.MARKED) unrecorded.remove(start.item().id());
         int started = 0;
-        for (int i = 0; i < taken.size(); i++) {
-            MessageStore.Outgoing item = taken.get(i);
-            String key = keys.get(i);
-            boolean marked = markedAhead.contains(item.id());
-            // a first reply waits one round while her chat's disappearing timer is set
-            Runnable task = marked ? () -> deliver(item, true)
-                    : timerFirst.contains(item.id()) ? () -> prepareChat(item) : () -> deliver(item, false);
+        for (Start start : starts) {
             try {
                 senders.execute(() -> {
                     try {
-                        task.run();
+                        switch (start.step()) {
+                            case MARKED -> deliver(start.item(), true);
+                            case TIMER_FIRST -> prepareChat(start.item());
+                            case CAREFULLY -> deliver(start.item(), false);
+                        }
                     } catch (RuntimeException e) {
                         LOG.error("delivery.failed", "error", SafeLog.kind(e));
                     } finally {
-                        busy.remove(key);
+                        busy.remove(start.key());
                         wake();
                     }
                 });
                 started++;
             } catch (RejectedExecutionException e) {
                 // closing: what was marked but will not be sent now is unmarked, so it is sent after the restart
-                for (int j = i; j < taken.size(); j++) {
-                    busy.remove(keys.get(j));
-                    long id = taken.get(j).id();
-                    if (markedAhead.contains(id)) recordNotSent(id);
+                for (Start left : starts.subList(started, starts.size())) {
+                    busy.remove(left.key());
+                    if (left.step() == Step.MARKED) recordNotSent(left.item().id());
                 }
                 return started;
             }
         }
         return started;
+    }
+
+    /** How a reply taken in a round goes out. */
+    private enum Step {
+        /** Marked as attempted in the round's write; sent at once. */
+        MARKED,
+        /** A first reply: her chat's disappearing timer is set, and the reply follows next round. */
+        TIMER_FIRST,
+        /** A caseworker's referral or a reply whose earlier outcome is unclear: one by one ({@link #deliver}). */
+        CAREFULLY
+    }
+
+    private record Start(MessageStore.Outgoing item, String key, Step step) {
+        @Override
+        public String toString() {
+            return "Start[redacted]";
+        }
     }
 
     private boolean needsTimer(String key) {
@@ -351,14 +356,19 @@ public final class Delivery implements AutoCloseable {
         if (forgetAfterDelivery.remove(recipient)) forgetOnSignal(recipient);
     }
 
+    /** These sends are recorded in the store: nothing about them is kept here any more. */
+    private void recorded(List<Long> ids) {
+        ids.forEach(sentToRecord::remove);
+        ids.forEach(unrecorded::remove);
+    }
+
     /** Records what was sent last, waiting for it: on closing, so it is not taken as unclear after the restart. */
     private void recordSentNow() {
         if (sentToRecord.isEmpty()) return;
         List<Long> ids = List.copyOf(sentToRecord);
         try {
             store.deliveredAll(ids);
-            ids.forEach(sentToRecord::remove);
-            ids.forEach(unrecorded::remove);
+            recorded(ids);
         } catch (RuntimeException e) {
             storeFailed(e);
         }

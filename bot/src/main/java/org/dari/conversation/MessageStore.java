@@ -71,21 +71,15 @@ public interface MessageStore {
     /**
      * Delivery's round: records {@code sent} as {@linkplain #deliveredAll delivered}, reads what is
      * {@linkplain #due due}, asks {@code choose} about each in order and marks as attempted those it
-     * says to. Returns the replies taken, in order. One write where the store can; if this throws,
-     * treat every choice made as undone.
+     * says to. One write where the store can; if this throws, treat every choice made as undone.
      */
-    default List<Outgoing> takeDue(List<Long> sent, int limit, java.util.function.Function<Outgoing, Take> choose) {
+    default void takeDue(List<Long> sent, int limit, java.util.function.Function<Outgoing, Take> choose) {
         if (!sent.isEmpty()) deliveredAll(sent);
-        List<Outgoing> taken = new java.util.ArrayList<>();
         List<Long> mark = new java.util.ArrayList<>();
         for (Outgoing item : due(limit)) {
-            Take take = choose.apply(item);
-            if (take == Take.LEAVE) continue;
-            taken.add(item);
-            if (take == Take.MARK_AND_SEND) mark.add(item.id());
+            if (choose.apply(item) == Take.MARK_AND_SEND) mark.add(item.id());
         }
         for (long id : mark) attempting(id);
-        return taken;
     }
 
     /**

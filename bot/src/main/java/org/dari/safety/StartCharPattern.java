@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  *
  * <p>Exact: {@link #find} is {@code pattern.matcher(text).find()}. Each position that may start a
  * match is tried with {@code lookingAt} on a region with transparent, non-anchoring bounds, so
- * {@code \b}, {@code ^} and look-arounds see the whole text as {@code find} does. When the start
- * cannot be read with certainty (a look-around, a dot, an optional first element, an inline flag),
- * there is no filter and every position is tried, as {@code find} does.
+ * {@code \b}, {@code ^} and look-arounds see the whole text as {@code find} does. Patterns whose
+ * start cannot be read with certainty (a dot, an optional first element, an inline flag, a
+ * look-around inside) go in a second alternation that is tried at every position, as {@code find}
+ * does.
  */
 public final class StartCharPattern {
     private final List<Part> parts;
@@ -93,7 +94,8 @@ public final class StartCharPattern {
     /**
      * Reads the start of each alternative; false as soon as a start is not certain. Only what is
      * simple is understood: literal characters, escaped punctuation, {@code \d \s \w}, simple
-     * character classes, {@code (…)} and {@code (?:…)} groups, and a leading {@code \b}.
+     * character classes, {@code (…)} and {@code (?:…)} groups, and a leading {@code \b} or
+     * look-around (zero-width: the match starts with what follows).
      */
     private static final class Reader {
         private final String p;
@@ -224,33 +226,24 @@ public final class StartCharPattern {
 
         /** Skips the rest of the alternative, to the '|' or ')' that ends it, or the end. */
         private boolean skipToAlternativeEnd() {
-            int depth = 0;
-            while (i < p.length()) {
-                char c = p.charAt(i);
-                if (c == '\\') {
-                    if (p.startsWith("\\Q", i)) return false;
-                    i += 2;
-                    continue;
-                }
-                if (c == '[') {
-                    int close = classEnd(i);
-                    if (close < 0) return false;
-                    i = close + 1;
-                    continue;
-                }
-                if (c == '(') depth++;
-                if (c == ')') {
-                    if (depth == 0) return true;
-                    depth--;
-                }
-                if (c == '|' && depth == 0) return true;
-                i++;
-            }
-            return depth == 0;
+            int end = scan(i, true);
+            if (end < 0) return false;
+            i = end;
+            return true;
         }
 
         /** The ')' closing the group that opens at {@code from}, or -1. */
         private int groupEnd(int from) {
+            int end = scan(from + 1, false);
+            return end < p.length() ? end : -1;
+        }
+
+        /**
+         * From {@code from}, the first ')' not opened after it (or, with {@code stopAtBar}, a '|' at
+         * that depth); the end of the pattern if none; -1 if groups stay open or a quote or class
+         * cannot be read. Escapes and classes are skipped whole.
+         */
+        private int scan(int from, boolean stopAtBar) {
             int depth = 0;
             int j = from;
             while (j < p.length()) {
@@ -266,11 +259,17 @@ public final class StartCharPattern {
                     j = close + 1;
                     continue;
                 }
-                if (c == '(') depth++;
-                if (c == ')' && --depth == 0) return j;
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')') {
+                    if (depth == 0) return j;
+                    depth--;
+                } else if (c == '|' && depth == 0 && stopAtBar) {
+                    return j;
+                }
                 j++;
             }
-            return -1;
+            return depth == 0 ? p.length() : -1;
         }
 
         /** The ']' closing the class that opens at {@code from}, or -1 (nested classes are not read). */
@@ -292,11 +291,7 @@ public final class StartCharPattern {
         }
 
         private void add(BitSet set, char c) {
-            if (!ci) {
-                set.set(c);
-                return;
-            }
-            set.set(fold(c, true));
+            set.set(fold(c, ci));
         }
     }
 }

@@ -70,16 +70,7 @@ public final class Outbox {
      * queued message of each recipient is returned, so one person's messages go out in order.
      */
     public List<OutboxItem> due(int limit) {
-        return due(List.of(), limit);
-    }
-
-    /**
-     * Erases the rows of messages just sent ({@link #deliveredAll}), then reads what is due ({@link
-     * #due(int)}), in one transaction that goes ahead of answers being recorded: delivery's one
-     * write per round.
-     */
-    public List<OutboxItem> due(List<Long> sent, int limit) {
-        return due(sent, limit, item -> Take.SEND);
+        return due(List.of(), limit, item -> Take.SEND);
     }
 
     /**
@@ -93,7 +84,9 @@ public final class Outbox {
             + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.person = o.person AND p.id < o.id)"
             + " ORDER BY o.id LIMIT ?";
 
-    /** What the caller of {@link #due(List, int, Function)} does with a due message. */
+    private static final String MARK_SENDING = "UPDATE outbox SET sending = 1 WHERE id = ?";
+
+    /** What the caller of {@link #due(List, int, java.util.function.Function)} does with a due message. */
     public enum Take {
         /** Not now (its recipient is busy, or there is enough to do): left out of the result. */
         LEAVE,
@@ -104,10 +97,11 @@ public final class Outbox {
     }
 
     /**
-     * {@link #due(List, int)}, asking {@code choose} about each due message in order, inside the
-     * transaction: those it leaves are not returned, those it marks are {@linkplain #attempting
-     * attempted} durably when this returns. Delivery's whole round is one write: erase what was sent,
-     * read what is due, mark what goes out now. If this throws, nothing of it happened.
+     * Erases the rows of messages just sent ({@link #deliveredAll}), reads what is due ({@link
+     * #due(int)}) and asks {@code choose} about each due message in order: those it leaves are not
+     * returned, those it marks are {@linkplain #attempting attempted} durably when this returns.
+     * Delivery's whole round is this one write, which goes ahead of answers being recorded. If this
+     * throws, nothing of it happened.
      */
     public List<OutboxItem> due(List<Long> sent, int limit, java.util.function.Function<OutboxItem, Take> choose) {
         if (limit <= 0 && sent.isEmpty()) return List.of();
@@ -149,7 +143,7 @@ public final class Outbox {
             }
             for (long id : bad) delete(c, id);
             List<OutboxItem> taken = new ArrayList<>(result.size());
-            try (PreparedStatement mark = c.prepareStatement("UPDATE outbox SET sending = 1 WHERE id = ?")) {
+            try (PreparedStatement mark = c.prepareStatement(MARK_SENDING)) {
                 for (OutboxItem item : result) {
                     Take take = choose.apply(item);
                     if (take == Take.LEAVE) continue;
@@ -179,7 +173,7 @@ public final class Outbox {
      */
     public boolean attempting(long id) {
         return vault.writeFirst(c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET sending = 1 WHERE id = ?")) {
+            try (PreparedStatement s = c.prepareStatement(MARK_SENDING)) {
                 s.setLong(1, id);
                 return s.executeUpdate() == 1;
             }
