@@ -3,6 +3,7 @@ package org.dari.cli;
 import org.dari.knowledge.KnowledgeService;
 import org.dari.knowledge.Lang;
 import org.dari.referral.Caseworker;
+import org.dari.referral.OrganisationRegistry;
 import org.dari.transport.InboundMessage;
 import org.dari.transport.MemoryTransport;
 import picocli.CommandLine.Command;
@@ -85,8 +86,9 @@ final class BenchCommand implements Callable<Integer> {
         Progress progress = new Progress(err);
         try {
             Config config = benchConfig(Config.defaults().withDataDir(dir.resolve("data").toString()));
-            // checked beside the knowledge build, as the console does
-            Registries.Pending registry = Registries.loadAside(config, home, err);
+            // both made beside the store's opening, as the console does
+            Aside<OrganisationRegistry> registry = Registries.loadAside(config, home, err);
+            Aside<KnowledgeService> knowledge = Bot.openKnowledgeAside(config, home, Clock.systemUTC(), err);
             Set<String> caseworkers = java.util.concurrent.ConcurrentHashMap.newKeySet();
             LongAdder toCaseworkers = new LongAdder();
             AtomicLong firstSend = new AtomicLong();
@@ -97,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
             AtomicReference<Recorder> current = new AtomicReference<>(new Recorder(1));
             java.util.concurrent.ConcurrentHashMap<Long, Long> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
             try (LocalState state = LocalState.open(config, Clock.systemUTC());
-                 Bot bot = new Bot(config, home, transport, state, registry, Clock.systemUTC(), err,
+                 Bot bot = new Bot(config, home, transport, state, registry, knowledge, Clock.systemUTC(), err,
                          (message, acceptedNanos) -> {
                              // from its arrival at the transport (queue included) when it came through arrive()
                              Long arrived = arrivals.remove(message.timestamp());

@@ -73,19 +73,24 @@ public final class Bot implements AutoCloseable {
     /** With a listener told when each answer is queued (dari bench). */
     Bot(Config config, Home home, Transport transport, LocalState state, OrganisationRegistry registry,
         Clock clock, PrintStream adminOut, Pipeline.Listener listener) throws IOException, Main.UsageException {
-        this(config, home, transport, state, Registries.Pending.of(registry), clock, adminOut, listener);
+        this(config, home, transport, state, Aside.done(registry), openKnowledgeAside(config, home, clock, adminOut), clock, adminOut,
+                listener);
     }
 
-    /** With the registry still loading: the knowledge builds meanwhile, and the bot waits for the registry's verdict. */
-    Bot(Config config, Home home, Transport transport, LocalState state, Registries.Pending pendingRegistry,
-        Clock clock, PrintStream adminOut, Pipeline.Listener listener) throws IOException, Main.UsageException {
+    /**
+     * With the registry and the knowledge still being made (started before the store was opened):
+     * the bot waits for both, and a registry that is not valid still stops the start.
+     */
+    Bot(Config config, Home home, Transport transport, LocalState state, Aside<OrganisationRegistry> pendingRegistry,
+        Aside<KnowledgeService> pendingKnowledge, Clock clock, PrintStream adminOut, Pipeline.Listener listener)
+            throws IOException, Main.UsageException {
         this.config = config;
         this.clock = clock;
         this.transport = transport;
         this.store = state.store();
         UnaryOperator<String> personKey = state.personKey();
         Path i18n = home.resolve(config.knowledge().i18nDir());
-        this.knowledge = openKnowledge(config, home, clock, adminOut::println, true);
+        this.knowledge = pendingKnowledge.get();
         OrganisationRegistry registry;
         try {
             registry = pendingRegistry.get();
@@ -125,12 +130,17 @@ public final class Bot implements AutoCloseable {
         });
     }
 
+    /** The knowledge base as the bot serves it, built on a thread of its own from now on. */
+    static Aside<KnowledgeService> openKnowledgeAside(Config config, Home home, Clock clock, PrintStream adminOut) {
+        return Aside.start("dari-knowledge", () -> openKnowledge(config, home, clock, adminOut::println, true));
+    }
+
     /** The knowledge base as configured: the one place it is opened, for the bot and the kb tools. */
     static KnowledgeService openKnowledge(Config config, Home home, Clock clock, java.util.function.Consumer<String> adminNotices,
                                           boolean trainInBackground) {
         return new KnowledgeService(new KnowledgeService.Paths(home.resolve(config.knowledge().seedsDir()),
                 home.resolve(config.knowledge().i18nDir())), clock, config.thresholds(), Retriever.Weights.defaults(),
-                adminNotices, trainInBackground, org.dari.knowledge.ClassifierCache.in(home.cacheDir()));
+                adminNotices, trainInBackground, org.dari.knowledge.KnowledgeCache.in(home.cacheDir()));
     }
 
     static Map<String, Map<Lang, String>> categoryTitles(Path i18n) throws IOException {

@@ -1,6 +1,8 @@
 package org.dari.cli;
 
 import org.dari.conversation.Pipeline;
+import org.dari.knowledge.KnowledgeService;
+import org.dari.referral.OrganisationRegistry;
 import org.dari.transport.ConsoleTransport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,9 +37,10 @@ final class ConsoleCommand implements Callable<Integer> {
             throws Exception {
         ConsoleTransport transport = new ConsoleTransport(in, out, interactive, System.currentTimeMillis(),
                 Path.of(config.dataDir()).resolve("console-files"));
-        Registries.Pending registry = Registries.loadAside(config, home, err);
+        Aside<OrganisationRegistry> registry = Registries.loadAside(config, home, err);
+        Aside<KnowledgeService> knowledge = Bot.openKnowledgeAside(config, home, Clock.systemUTC(), err);
         try (LocalState state = LocalState.open(config, Clock.systemUTC());
-             Bot bot = new Bot(config, home, transport, state, registry, Clock.systemUTC(), err, Pipeline.Listener.NONE)) {
+             Bot bot = new Bot(config, home, transport, state, registry, knowledge, Clock.systemUTC(), err, Pipeline.Listener.NONE)) {
             if (interactive) {
                 out.println(bot.messages().get(org.dari.knowledge.Lang.KO, "console_banner"));
                 out.println(bot.messages().get(org.dari.knowledge.Lang.EN, "console_banner"));

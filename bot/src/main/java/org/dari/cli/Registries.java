@@ -4,8 +4,6 @@ import org.dari.referral.OrganisationRegistry;
 import org.dari.referral.RegistryException;
 
 import java.io.PrintStream;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -14,40 +12,12 @@ final class Registries {
     private Registries() {
     }
 
-    /** A registry being loaded and checked; {@link #get} waits for the verdict. */
-    interface Pending {
-        OrganisationRegistry get() throws Main.UsageException;
-
-        static Pending of(OrganisationRegistry registry) {
-            return () -> registry;
-        }
-    }
-
     /**
-     * Loads and checks the registry (every key check included) on its own thread, beside the
-     * knowledge build: the bot waits for it before anything can be referred.
+     * Loads and checks the registry (every key check included) on its own thread, beside the store's
+     * opening and the knowledge build: the bot waits for it before anything can be referred.
      */
-    static Pending loadAside(Config config, Home home, PrintStream adminOut) {
-        CompletableFuture<OrganisationRegistry> loading = CompletableFuture.supplyAsync(() -> {
-            try {
-                return load(config, home, adminOut);
-            } catch (Main.UsageException e) {
-                throw new CompletionException(e);
-            }
-        }, task -> {
-            Thread t = new Thread(task, "dari-registry");
-            t.setDaemon(true);
-            t.start();
-        });
-        return () -> {
-            try {
-                return loading.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof Main.UsageException u) throw u;
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw e;
-            }
-        };
+    static Aside<OrganisationRegistry> loadAside(Config config, Home home, PrintStream adminOut) {
+        return Aside.start("dari-registry", () -> load(config, home, adminOut));
     }
 
     static OrganisationRegistry load(Config config, Home home, PrintStream adminOut) throws Main.UsageException {

@@ -113,7 +113,8 @@ public final class Classifier {
     }
 
     /** Reads what {@link #writeTo} wrote; throws IOException when it does not hold together. */
-    static Classifier readFrom(DataInputStream in, Map<Lang, Synonyms> synonyms) throws IOException {
+    static Classifier readFrom(java.nio.ByteBuffer buffer, Map<Lang, Synonyms> synonyms) throws IOException {
+        DataInputStream in = new DataInputStream(new com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream(buffer));
         Map<Lang, LangModel> models = new EnumMap<>(Lang.class);
         int languages = in.readInt();
         if (languages < 0 || languages > Lang.values().length) throw new IOException("bad language count");
@@ -125,10 +126,13 @@ public final class Classifier {
             Map<String, Integer> dictionary = new HashMap<>(size * 2);
             for (int i = 1; i <= size; i++) dictionary.put(in.readUTF(), i);
             if (dictionary.size() != size) throw new IOException("repeated feature");
-            byte[] bytes = new byte[boundedCount(in.readInt())];
-            in.readFully(bytes);
+            int modelBytes = boundedCount(in.readInt());
+            if (modelBytes > buffer.remaining()) throw new IOException("model cut short");
+            // read where it lies, not copied out first: the model is most of the file
+            java.nio.ByteBuffer serialized = buffer.slice(buffer.position(), modelBytes);
+            buffer.position(buffer.position() + modelBytes);
             Model model;
-            try (ObjectInputStream o = new ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            try (ObjectInputStream o = new ObjectInputStream(new com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream(serialized))) {
                 o.setObjectInputFilter(MODEL_ONLY);
                 model = (Model) o.readObject();
             } catch (ClassNotFoundException | ClassCastException e) {

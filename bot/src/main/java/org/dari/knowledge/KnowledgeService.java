@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -70,9 +71,9 @@ public final class KnowledgeService implements AutoCloseable {
     private final Consumer<String> adminNotices;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final boolean trainInBackground;
-    private final ClassifierCache cache;
-    private final AtomicReference<java.util.concurrent.CompletableFuture<?>> training =
-            new AtomicReference<>(java.util.concurrent.CompletableFuture.completedFuture(null));
+    private final KnowledgeCache cache;
+    private final AtomicReference<CompletableFuture<?>> training =
+            new AtomicReference<>(CompletableFuture.completedFuture(null));
 
     /** Loads the content; throws {@link InvalidKnowledgeException} when it is not valid. */
     public KnowledgeService(Paths paths, Clock clock, Thresholds thresholds, Retriever.Weights weights,
@@ -87,7 +88,7 @@ public final class KnowledgeService implements AutoCloseable {
      */
     public KnowledgeService(Paths paths, Clock clock, Thresholds thresholds, Retriever.Weights weights,
                             Consumer<String> adminNotices, boolean trainInBackground) {
-        this(paths, clock, thresholds, weights, adminNotices, trainInBackground, ClassifierCache.none());
+        this(paths, clock, thresholds, weights, adminNotices, trainInBackground, KnowledgeCache.none());
     }
 
     /**
@@ -95,7 +96,7 @@ public final class KnowledgeService implements AutoCloseable {
      *              answer already blends it in
      */
     public KnowledgeService(Paths paths, Clock clock, Thresholds thresholds, Retriever.Weights weights,
-                            Consumer<String> adminNotices, boolean trainInBackground, ClassifierCache cache) {
+                            Consumer<String> adminNotices, boolean trainInBackground, KnowledgeCache cache) {
         this.paths = paths;
         this.cache = cache;
         this.clock = clock;
@@ -151,6 +152,19 @@ public final class KnowledgeService implements AutoCloseable {
     }
 
     private Snapshot build(long fingerprint) {
+        // What the cache may hold is read, and Nori's dictionaries loaded, on their own threads while
+        // the content is parsed here: the key names the files themselves, so nothing waits for parsing.
+        String key = cache.key(paths.seeds(), paths.i18n());
+        CompletableFuture<TextAnalyzers> analyzers = aside("dari-analyzers", this::analyzers);
+        CompletableFuture<LexicalIndex> cachedIndex = aside("dari-index-cache", () -> cache.loadIndex(key).orElse(null));
+        Map<Lang, Synonyms> synonyms;
+        try {
+            synonyms = synonyms();
+        } catch (IOException | RuntimeException e) {
+            throw wordListsUnreadable(e);
+        }
+        CompletableFuture<Classifier> cachedClassifier = weights.classifier() <= 0 ? CompletableFuture.completedFuture(null)
+                : aside("dari-classifier-cache", () -> cache.loadClassifier(key, synonyms).orElse(null));
         SeedLoader.Result result = new SeedLoader(clock).load(paths.seeds());
         if (!result.valid()) throw new InvalidKnowledgeException(result.errors());
         KnowledgeBase kb = result.knowledgeBase();
@@ -160,44 +174,37 @@ public final class KnowledgeService implements AutoCloseable {
                 .filter(i -> i.severity() == ValidationIssue.Severity.ERROR).toList();
         if (!phrasingErrors.isEmpty()) throw new InvalidKnowledgeException(phrasingErrors);
         try {
-            Map<Lang, Synonyms> synonyms = new EnumMap<>(Lang.class);
-            for (Lang lang : Lang.values()) {
-                Path f = paths.synonyms(lang);
-                synonyms.put(lang, Files.exists(f) ? Synonyms.load(f) : Synonyms.empty());
-            }
             Map<String, Map<Lang, List<String>>> offTopic = offTopic();
-            Classifier.Examples examples = weights.classifier() > 0 ? trainingExamples(kb, offTopic, phrasings) : null;
-            String cacheKey = examples == null ? null : cache.key(examples, synonyms);
-            java.util.concurrent.CompletableFuture<Classifier> training;
-            if (examples == null) {
-                training = java.util.concurrent.CompletableFuture.completedFuture(null);
-            } else if (trainInBackground) {
-                // a cached classifier is read on the other core while the index builds
-                training = java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.load(cacheKey, synonyms).orElse(null));
-            } else {
-                Classifier cached = cache.load(cacheKey, synonyms).orElse(null);
-                // else the classifier trains on another core while the Korean dictionary loads
-                training = cached != null ? java.util.concurrent.CompletableFuture.completedFuture(cached)
-                        : java.util.concurrent.CompletableFuture.supplyAsync(() -> trainAndKeep(examples, synonyms, cacheKey, true));
-            }
-            TextAnalyzers analyzers = new TextAnalyzers(TextAnalyzers.loadUserDictionary(paths.userDictionary()));
             Map<String, PhraseList> routes = priorityRoutes(kb);
             PhraseList menu = PhraseList.load(paths.menuPhrases());
             PhraseList outOfScope = PhraseList.load(paths.outOfScope());
+            // what is made here is kept only under the key of the files it was made from (not edited meanwhile)
+            String keepKey = key != null && key.equals(cache.key(paths.seeds(), paths.i18n())) ? key : null;
+            Classifier.Examples examples = weights.classifier() > 0 ? trainingExamples(kb, offTopic, phrasings) : null;
+            Classifier cached = examples == null || trainInBackground ? null : cachedClassifier.join();
+            // without a cached classifier, evaluations train it on the other core while the index builds
+            CompletableFuture<Classifier> training = examples == null || trainInBackground || cached != null
+                    ? CompletableFuture.completedFuture(cached)
+                    : CompletableFuture.supplyAsync(() -> trainAndKeep(examples, synonyms, keepKey, true));
+            Retriever.Corpus corpus = Retriever.corpus(kb, offTopic);
+            LexicalIndex index = cachedIndex.join();
+            if (index == null || index.maxDoc() != corpus.size()) {
+                index = corpus.index(analyzers.join());
+                cache.storeIndex(keepKey, index);
+            }
             if (trainInBackground && examples != null) {
-                Retriever luceneOnly = new Retriever(kb, offTopic, null, analyzers, synonyms, weights);
-                Classifier cached = training.join();
-                if (cached != null) {
-                    this.training.set(java.util.concurrent.CompletableFuture.completedFuture(null));
-                    Retriever blended = luceneOnly.withClassifier(cached);
+                Retriever luceneOnly = new Retriever(kb, offTopic, null, analyzers.join(), synonyms, weights, corpus, index);
+                Classifier kept = cachedClassifier.join();
+                if (kept != null) {
+                    this.training.set(CompletableFuture.completedFuture(null));
+                    Retriever blended = luceneOnly.withClassifier(kept);
                     return new Snapshot(kb, new Answerer(blended, thresholds, menu, outOfScope, routes), blended, fingerprint);
                 }
                 Snapshot first = new Snapshot(kb, new Answerer(luceneOnly, Thresholds.luceneOnly(), menu, outOfScope, routes),
                         luceneOnly, fingerprint);
                 current.set(first); // before the classifier can finish and look for it
                 // one thread, started once the index is built: the start keeps the other core until the first answer
-                this.training.set(java.util.concurrent.CompletableFuture.supplyAsync(() -> trainAndKeep(examples, synonyms, cacheKey, false),
-                        KnowledgeService::backgroundThread).thenAccept(classifier -> {
+                this.training.set(aside("dari-classifier", () -> trainAndKeep(examples, synonyms, keepKey, false)).thenAccept(classifier -> {
                     Retriever blended = luceneOnly.withClassifier(classifier);
                     Snapshot full = new Snapshot(kb, new Answerer(blended, thresholds, menu, outOfScope, routes), blended, fingerprint);
                     // only if this content is still the one serving: a newer reload wins
@@ -208,23 +215,56 @@ public final class KnowledgeService implements AutoCloseable {
                 }));
                 return first;
             }
-            Retriever retriever = new Retriever(kb, offTopic, training.join(), analyzers, synonyms, weights);
+            Retriever retriever = new Retriever(kb, offTopic, training.join(), analyzers.join(), synonyms, weights, corpus, index);
             Answerer answerer = new Answerer(retriever, thresholds, menu, outOfScope, routes);
             return new Snapshot(kb, answerer, retriever, fingerprint);
         } catch (IOException | RuntimeException e) {
-            throw new InvalidKnowledgeException(List.of(new ValidationIssue(ValidationIssue.Severity.ERROR,
-                    paths.i18n().toString(), "", "word lists could not be loaded (" + e.getClass().getSimpleName() + ")")));
+            throw wordListsUnreadable(e);
         }
+    }
+
+    private InvalidKnowledgeException wordListsUnreadable(Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return new InvalidKnowledgeException(List.of(new ValidationIssue(ValidationIssue.Severity.ERROR,
+                paths.i18n().toString(), "", "word lists could not be loaded (" + cause.getClass().getSimpleName() + ")")));
+    }
+
+    private Map<Lang, Synonyms> synonyms() throws IOException {
+        Map<Lang, Synonyms> synonyms = new EnumMap<>(Lang.class);
+        for (Lang lang : Lang.values()) {
+            Path f = paths.synonyms(lang);
+            synonyms.put(lang, Files.exists(f) ? Synonyms.load(f) : Synonyms.empty());
+        }
+        return synonyms;
+    }
+
+    /** Runs {@code work} on a thread of its own (the common pool has a single thread on two cores). */
+    private static <T> CompletableFuture<T> aside(String threadName, java.util.function.Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, task -> startThread(task, threadName));
     }
 
     private Classifier trainAndKeep(Classifier.Examples examples, Map<Lang, Synonyms> synonyms, String cacheKey, boolean parallel) {
         Classifier classifier = new Classifier(examples, synonyms, parallel);
-        cache.store(cacheKey, classifier);
+        cache.storeClassifier(cacheKey, classifier);
         return classifier;
     }
 
-    private static void backgroundThread(Runnable task) {
-        Thread t = new Thread(task, "dari-classifier");
+    /**
+     * The analyzers with Nori's dictionaries loaded (the first analysis loads them), so neither the
+     * index build nor the first question waits for that.
+     */
+    private TextAnalyzers analyzers() {
+        try {
+            TextAnalyzers analyzers = new TextAnalyzers(TextAnalyzers.loadUserDictionary(paths.userDictionary()));
+            analyzers.terms(TextAnalyzers.KO_WORD, "북한");
+            return analyzers;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void startThread(Runnable task, String name) {
+        Thread t = new Thread(task, name);
         t.setDaemon(true);
         t.start();
     }

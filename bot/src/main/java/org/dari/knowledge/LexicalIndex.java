@@ -15,8 +15,13 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.SmallFloat;
 
+import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -58,6 +63,7 @@ final class LexicalIndex {
         /** Per document: Lucene's encoded length (0 when the document has nothing in this field). */
         final byte[] norms;
         final int docCount;
+        final long sumTotalTermFreq;
         /** Per encoded length: 1 / (k1 × (1 − b + b × length / average length)). */
         final float[] normInverse = new float[256];
 
@@ -65,6 +71,7 @@ final class LexicalIndex {
             this.postings = postings;
             this.norms = norms;
             this.docCount = docCount;
+            this.sumTotalTermFreq = sumTotalTermFreq;
             float avgdl = docCount == 0 ? 1 : (float) (sumTotalTermFreq / (double) docCount);
             for (int i = 0; i < 256; i++) normInverse[i] = 1f / (K1 * ((1 - B) + B * LENGTH_TABLE[i] / avgdl));
         }
@@ -163,6 +170,90 @@ final class LexicalIndex {
             });
             return new Field(out, n, docCount, sumTotalTermFreq);
         }
+    }
+
+    /**
+     * Writes the index: per field (by name) its statistics, norms and postings, terms in byte order,
+     * so the same index always writes the same bytes.
+     */
+    void writeTo(DataOutputStream out) throws IOException {
+        out.writeInt(maxDoc);
+        List<String> names = new ArrayList<>(fields.keySet());
+        names.sort(null);
+        out.writeInt(names.size());
+        for (String name : names) {
+            Field f = fields.get(name);
+            out.writeUTF(name);
+            out.writeInt(f.docCount);
+            out.writeLong(f.sumTotalTermFreq);
+            out.write(f.norms);
+            List<BytesRef> terms = new ArrayList<>(f.postings.keySet());
+            terms.sort(null);
+            out.writeInt(terms.size());
+            for (BytesRef term : terms) {
+                Postings p = f.postings.get(term);
+                if (term.length > 0xFFFF) throw new IOException("term too long to keep");
+                out.writeShort(term.length);
+                out.write(term.bytes, term.offset, term.length);
+                out.writeInt(p.docs.length);
+                for (int doc : p.docs) out.writeInt(doc);
+                for (int freq : p.freqs) out.writeInt(freq);
+            }
+        }
+    }
+
+    /**
+     * Reads what {@link #writeTo} wrote; throws IOException when it does not hold together (counts out
+     * of range, documents out of order or beyond the index, a term twice), so a damaged file that
+     * passed its checksum still cannot make an index that scores wrongly or fails later.
+     */
+    static LexicalIndex readFrom(ByteBuffer in) throws IOException {
+        try {
+            DataInputStream names = new DataInputStream(new ByteBufferBackedInputStream(in));
+            int maxDoc = bounded(in.getInt(), MAX_DOCS);
+            int fieldCount = bounded(in.getInt(), 64);
+            Map<String, Field> fields = new HashMap<>();
+            for (int f = 0; f < fieldCount; f++) {
+                String name = names.readUTF();
+                int docCount = bounded(in.getInt(), maxDoc);
+                long sumTotalTermFreq = in.getLong();
+                if (sumTotalTermFreq < 0) throw new IOException("bad length sum");
+                byte[] norms = new byte[maxDoc];
+                in.get(norms);
+                int termCount = bounded(in.getInt(), MAX_TERMS);
+                Map<BytesRef, Postings> postings = new HashMap<>(termCount * 2);
+                for (int t = 0; t < termCount; t++) {
+                    byte[] term = new byte[Short.toUnsignedInt(in.getShort())];
+                    in.get(term);
+                    int n = bounded(in.getInt(), maxDoc);
+                    if (n == 0) throw new IOException("term without documents");
+                    int[] docs = new int[n];
+                    int[] freqs = new int[n];
+                    in.asIntBuffer().get(docs).get(freqs);
+                    in.position(in.position() + 8 * n);
+                    long total = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (docs[i] < 0 || docs[i] >= maxDoc || (i > 0 && docs[i] <= docs[i - 1]) || freqs[i] <= 0) {
+                            throw new IOException("bad postings");
+                        }
+                        total += freqs[i];
+                    }
+                    if (postings.put(new BytesRef(term), new Postings(docs, freqs, total)) != null) throw new IOException("repeated term");
+                }
+                if (fields.put(name, new Field(postings, norms, docCount, sumTotalTermFreq)) != null) throw new IOException("repeated field");
+            }
+            return new LexicalIndex(fields, maxDoc);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new java.io.EOFException("index cut short");
+        }
+    }
+
+    private static final int MAX_DOCS = 10_000_000;
+    private static final int MAX_TERMS = 100_000_000;
+
+    private static int bounded(int n, int max) throws IOException {
+        if (n < 0 || n > max) throw new IOException("bad count");
+        return n;
     }
 
     /** Scores queries over the allowed documents only; one per question (not shared between threads). */

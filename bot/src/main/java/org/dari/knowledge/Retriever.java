@@ -105,13 +105,55 @@ public final class Retriever implements AutoCloseable {
      */
     public Retriever(KnowledgeBase kb, Map<String, Map<Lang, List<String>>> offTopic, Classifier classifier,
                      TextAnalyzers analyzers, Map<Lang, Synonyms> synonyms, Weights weights) {
+        this(kb, offTopic, classifier, analyzers, synonyms, weights, corpus(kb, offTopic), null);
+    }
+
+    /**
+     * @param index the index of {@code corpus} as {@link Corpus#index} builds it (read back from the
+     *              cache); null to build it here
+     */
+    Retriever(KnowledgeBase kb, Map<String, Map<Lang, List<String>>> offTopic, Classifier classifier, TextAnalyzers analyzers,
+              Map<Lang, Synonyms> synonyms, Weights weights, Corpus corpus, LexicalIndex index) {
         this.classifier = classifier;
         this.analyzers = analyzers;
         this.synonyms = Map.copyOf(synonyms);
         this.weights = weights;
         this.kb = kb;
         this.offTopic = offTopic;
-        Documents docs = new Documents(analyzers);
+        this.index = index != null ? index : corpus.index(analyzers);
+        int n = corpus.size();
+        if (this.index.maxDoc() != n) throw new IllegalArgumentException("index does not fit its documents");
+        this.docEntry = new int[n];
+        this.docKind = corpus.kinds.toArray(Kind[]::new);
+        this.docLang = corpus.langs.toArray(Lang[]::new);
+        Map<String, Integer> entryIndex = new LinkedHashMap<>();
+        Map<String, List<Integer>> byEntry = new HashMap<>();
+        for (int d = 0; d < n; d++) {
+            String id = corpus.ids.get(d);
+            docEntry[d] = entryIndex.computeIfAbsent(id, k -> entryIndex.size());
+            byEntry.computeIfAbsent(id, k -> new ArrayList<>()).add(d);
+        }
+        this.entryIds = entryIndex.keySet().toArray(String[]::new);
+        Map<String, int[]> docsOf = new HashMap<>();
+        byEntry.forEach((id, list) -> docsOf.put(id, list.stream().mapToInt(Integer::intValue).toArray()));
+        this.docsOfEntry = Map.copyOf(docsOf);
+        Map<Lang, boolean[]> inLang = new java.util.EnumMap<>(Lang.class);
+        for (Lang lang : Lang.values()) {
+            boolean[] mask = new boolean[n];
+            for (int d = 0; d < n; d++) mask[d] = docLang[d] == lang;
+            inLang.put(lang, mask);
+        }
+        this.langDocs = inLang;
+        this.synonymScores = Caffeine.newBuilder().maximumSize(SYNONYM_CACHE).build();
+    }
+
+    /**
+     * The documents a retriever searches, numbered in order: each example phrasing, title, keyword list
+     * and answer of every entry, the entry's phrasings together, and the off-topic kinds shaped the same
+     * way. Making it analyses nothing; {@link #index} does.
+     */
+    static Corpus corpus(KnowledgeBase kb, Map<String, Map<Lang, List<String>>> offTopic) {
+        Corpus docs = new Corpus();
         for (Entry entry : kb.entries()) {
             for (Lang lang : Lang.values()) {
                 Entry.Text t = entry.text(lang);
@@ -134,49 +176,41 @@ public final class Retriever implements AutoCloseable {
                 docs.add(id, byLang.getKey(), Kind.OFF_TOPIC_WHOLE, String.join(" . ", byLang.getValue()));
             }
         }
-        this.index = docs.index.build();
-        int n = index.maxDoc();
-        this.docEntry = new int[n];
-        this.docKind = docs.kinds.toArray(Kind[]::new);
-        this.docLang = docs.langs.toArray(Lang[]::new);
-        Map<String, Integer> entryIndex = new LinkedHashMap<>();
-        Map<String, List<Integer>> byEntry = new HashMap<>();
-        for (int d = 0; d < n; d++) {
-            String id = docs.ids.get(d);
-            docEntry[d] = entryIndex.computeIfAbsent(id, k -> entryIndex.size());
-            byEntry.computeIfAbsent(id, k -> new ArrayList<>()).add(d);
-        }
-        this.entryIds = entryIndex.keySet().toArray(String[]::new);
-        Map<String, int[]> docsOf = new HashMap<>();
-        byEntry.forEach((id, list) -> docsOf.put(id, list.stream().mapToInt(Integer::intValue).toArray()));
-        this.docsOfEntry = Map.copyOf(docsOf);
-        Map<Lang, boolean[]> inLang = new java.util.EnumMap<>(Lang.class);
-        for (Lang lang : Lang.values()) {
-            boolean[] mask = new boolean[n];
-            for (int d = 0; d < n; d++) mask[d] = docLang[d] == lang;
-            inLang.put(lang, mask);
-        }
-        this.langDocs = inLang;
-        this.synonymScores = Caffeine.newBuilder().maximumSize(SYNONYM_CACHE).build();
+        return docs;
     }
 
-    /** The documents in the order they are numbered, with their entry, kind and language. */
-    private static final class Documents {
-        final LexicalIndex.Builder index;
-        final List<String> ids = new ArrayList<>();
-        final List<Kind> kinds = new ArrayList<>();
-        final List<Lang> langs = new ArrayList<>();
+    /** The documents in the order they are numbered, with their entry, kind, language and normalized text. */
+    static final class Corpus {
+        private final List<String> ids = new ArrayList<>();
+        private final List<Kind> kinds = new ArrayList<>();
+        private final List<Lang> langs = new ArrayList<>();
+        private final List<String> texts = new ArrayList<>();
 
-        Documents(TextAnalyzers analyzers) {
-            this.index = new LexicalIndex.Builder(analyzers.analyzer());
-        }
-
-        void add(String id, Lang lang, Kind kind, String rawText) {
+        private void add(String id, Lang lang, Kind kind, String rawText) {
             if (rawText == null || rawText.isBlank()) return;
-            index.add(normalize(rawText, lang), wordField(lang), gramField(lang));
             ids.add(id);
             kinds.add(kind);
             langs.add(lang);
+            texts.add(normalize(rawText, lang));
+        }
+
+        int size() {
+            return ids.size();
+        }
+
+        interface DocumentVisitor {
+            void visit(String id, Kind kind, Lang lang, String text);
+        }
+
+        void forEach(DocumentVisitor visitor) {
+            for (int d = 0; d < ids.size(); d++) visitor.visit(ids.get(d), kinds.get(d), langs.get(d), texts.get(d));
+        }
+
+        /** Analyses every document into its language's word and n-gram fields. */
+        LexicalIndex index(TextAnalyzers analyzers) {
+            LexicalIndex.Builder builder = new LexicalIndex.Builder(analyzers.analyzer());
+            for (int d = 0; d < ids.size(); d++) builder.add(texts.get(d), wordField(langs.get(d)), gramField(langs.get(d)));
+            return builder.build();
         }
     }
 
