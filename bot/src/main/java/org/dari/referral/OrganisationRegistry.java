@@ -94,7 +94,7 @@ public final class OrganisationRegistry {
             if (services.isEmpty()) own.add("no services listed");
             Set<String> languages = new LinkedHashSet<>();
             for (String l : list(o.languages())) {
-                if (LANGUAGES.contains(l)) languages.add(l);
+                if (l != null && LANGUAGES.contains(l)) languages.add(l);
                 else own.add("unknown language '" + l + "' (known: ko, en)");
             }
             if (languages.isEmpty()) own.add("no languages listed");
