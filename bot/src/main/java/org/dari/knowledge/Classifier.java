@@ -1,5 +1,6 @@
 package org.dari.knowledge;
 
+import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
 import de.bwaldvogel.liblinear.Feature;
 import de.bwaldvogel.liblinear.FeatureNode;
 import de.bwaldvogel.liblinear.Linear;
@@ -11,8 +12,8 @@ import de.bwaldvogel.liblinear.SolverType;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -36,7 +37,15 @@ public final class Classifier {
     private final TextFeatures features;
     private final Map<Lang, LangModel> models = new EnumMap<>(Lang.class);
 
-    private record LangModel(Model model, Map<String, Integer> dictionary, String[] classOfLabel) {
+    /**
+     * One language's model: LIBLINEAR's weights (feature-major, one per class, or one in all for two
+     * classes), its labels in the order the weights are, and the feature and class names. The weights
+     * are a buffer so that a model read back from the cache stays where it was read, outside the heap.
+     */
+    private record LangModel(DoubleBuffer weights, int[] labels, Map<String, Integer> dictionary, String[] classOfLabel) {
+        LangModel {
+            weights = weights.asReadOnlyBuffer();
+        }
     }
 
     /** Training examples: class id → texts, per language. */
@@ -89,8 +98,8 @@ public final class Classifier {
     }
 
     /**
-     * Writes the trained models: per language its feature dictionary, its classes and the LIBLINEAR
-     * model (weights as binary doubles, so a model read back predicts exactly the same).
+     * Writes the trained models: per language its classes, its feature dictionary, its labels and its
+     * weights as binary doubles (so a model read back predicts exactly the same).
      */
     void writeTo(DataOutputStream out) throws IOException {
         out.writeInt(models.size());
@@ -103,18 +112,20 @@ public final class Classifier {
             m.dictionary().forEach((feature, index) -> byIndex[index] = feature);
             out.writeInt(m.dictionary().size());
             for (int i = 1; i < byIndex.length; i++) out.writeUTF(byIndex[i]);
-            java.io.ByteArrayOutputStream model = new java.io.ByteArrayOutputStream();
-            try (ObjectOutputStream o = new ObjectOutputStream(model)) {
-                o.writeObject(m.model());
-            }
-            out.writeInt(model.size());
-            model.writeTo(out);
+            out.writeInt(m.labels().length);
+            for (int label : m.labels()) out.writeInt(label);
+            DoubleBuffer w = m.weights().duplicate().clear();
+            out.writeInt(w.remaining());
+            while (w.hasRemaining()) out.writeDouble(w.get());
         }
     }
 
-    /** Reads what {@link #writeTo} wrote; throws IOException when it does not hold together. */
-    static Classifier readFrom(java.nio.ByteBuffer buffer, Map<Lang, Synonyms> synonyms) throws IOException {
-        DataInputStream in = new DataInputStream(new com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream(buffer));
+    /**
+     * Reads what {@link #writeTo} wrote; throws IOException when it does not hold together. The weights
+     * (most of the file) are not copied: the model reads them where they lie in {@code buffer}.
+     */
+    static Classifier readFrom(ByteBuffer buffer, Map<Lang, Synonyms> synonyms) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteBufferBackedInputStream(buffer));
         Map<Lang, LangModel> models = new EnumMap<>(Lang.class);
         int languages = in.readInt();
         if (languages < 0 || languages > Lang.values().length) throw new IOException("bad language count");
@@ -126,32 +137,52 @@ public final class Classifier {
             Map<String, Integer> dictionary = new HashMap<>(size * 2);
             for (int i = 1; i <= size; i++) dictionary.put(in.readUTF(), i);
             if (dictionary.size() != size) throw new IOException("repeated feature");
-            int modelBytes = boundedCount(in.readInt());
-            if (modelBytes > buffer.remaining()) throw new IOException("model cut short");
-            // read where it lies, not copied out first: the model is most of the file
-            java.nio.ByteBuffer serialized = buffer.slice(buffer.position(), modelBytes);
-            buffer.position(buffer.position() + modelBytes);
-            Model model;
-            try (ObjectInputStream o = new ObjectInputStream(new com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream(serialized))) {
-                o.setObjectInputFilter(MODEL_ONLY);
-                model = (Model) o.readObject();
-            } catch (ClassNotFoundException | ClassCastException e) {
-                throw new IOException("not a model");
+            int[] labels = new int[boundedCount(in.readInt())];
+            if (labels.length != classOfLabel.length || labels.length < 2) throw new IOException("labels do not fit the classes");
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = in.readInt();
+                if (labels[i] < 0 || labels[i] >= classOfLabel.length) throw new IOException("label out of range");
             }
-            if (model.getNrClass() != classOfLabel.length || model.getNrFeature() != size
-                    || model.getFeatureWeights() == null || model.getSolverType() != SolverType.L2R_LR
-                    || model.getFeatureWeights().length != (size + 1) * (classOfLabel.length == 2 ? 1 : classOfLabel.length)
-                    || java.util.stream.IntStream.of(model.getLabels()).anyMatch(x -> x < 0 || x >= classOfLabel.length)) {
-                throw new IOException("model does not fit its dictionary");
-            }
-            models.put(lang, new LangModel(model, java.util.Collections.unmodifiableMap(dictionary), classOfLabel));
+            int weights = boundedCount(in.readInt());
+            if (weights != (size + 1) * weightsPerFeature(labels.length)) throw new IOException("weights do not fit the dictionary");
+            if ((long) weights * Double.BYTES > buffer.remaining()) throw new IOException("weights cut short");
+            DoubleBuffer w = buffer.slice(buffer.position(), weights * Double.BYTES).asDoubleBuffer();
+            buffer.position(buffer.position() + weights * Double.BYTES);
+            models.put(lang, new LangModel(w, labels, java.util.Collections.unmodifiableMap(dictionary), classOfLabel));
         }
         return new Classifier(models, synonyms);
     }
 
-    /** Only a LIBLINEAR model and its arrays may be read back: nothing else is ever instantiated. */
-    private static final java.io.ObjectInputFilter MODEL_ONLY = java.io.ObjectInputFilter.Config.createFilter(
-            "maxdepth=4;maxrefs=64;maxarray=100000000;de.bwaldvogel.liblinear.Model;de.bwaldvogel.liblinear.SolverType;java.lang.Enum;!*");
+    /** LIBLINEAR keeps one weight per class and feature, but a single one for two classes. */
+    private static int weightsPerFeature(int classes) {
+        return classes == 2 ? 1 : classes;
+    }
+
+    /**
+     * LIBLINEAR's {@code Linear.predictProbability} for a logistic-regression model with a bias feature,
+     * step for step in the same floating-point order, so the probabilities are the same to the last
+     * bit (checked against LIBLINEAR in the tests): {@code p[i]} is the probability of {@code labels[i]}.
+     */
+    static void probabilities(DoubleBuffer weights, int classes, int features, Feature[] x, double[] p) {
+        int perFeature = weightsPerFeature(classes);
+        int n = features + 1;
+        Arrays.fill(p, 0, perFeature, 0);
+        for (Feature f : x) {
+            int index = f.getIndex();
+            if (index > n) continue;
+            double value = f.getValue();
+            int base = (index - 1) * perFeature;
+            for (int i = 0; i < perFeature; i++) p[i] += weights.get(base + i) * value;
+        }
+        for (int i = 0; i < perFeature; i++) p[i] = 1 / (1 + Math.exp(-p[i]));
+        if (classes == 2) {
+            p[1] = 1. - p[0];
+        } else {
+            double sum = 0;
+            for (int i = 0; i < classes; i++) sum += p[i];
+            for (int i = 0; i < classes; i++) p[i] = p[i] / sum;
+        }
+    }
 
     private static int indexOfCode(String code) throws IOException {
         for (Lang lang : Lang.values()) if (lang.code().equals(code)) return lang.ordinal();
@@ -186,7 +217,7 @@ public final class Classifier {
         problem.bias = 1;
         for (int i = 0; i < problem.l; i++) problem.x[i] = withBias(problem.x[i], problem.n);
         Model model = Linear.train(problem, new Parameter(SolverType.L2R_LR, COST, EPSILON));
-        return new LangModel(model, Map.copyOf(dictionary), classOfLabel);
+        return new LangModel(DoubleBuffer.wrap(model.getFeatureWeights()), model.getLabels(), Map.copyOf(dictionary), classOfLabel);
     }
 
     /** Every class with its probability, most probable first; empty when the language has no model. */
@@ -198,10 +229,11 @@ public final class Classifier {
             Integer index = m.dictionary().get(f);
             if (index != null) counts.merge(index, 1.0, Double::sum);
         }
-        Feature[] x = withBias(vector(counts), m.model().getNrFeature() + 1);
-        double[] p = new double[m.model().getNrClass()];
-        Linear.predictProbability(m.model(), x, p);
-        int[] labels = m.model().getLabels();
+        int features = m.dictionary().size();
+        Feature[] x = withBias(vector(counts), features + 1);
+        int[] labels = m.labels();
+        double[] p = new double[labels.length];
+        probabilities(m.weights(), labels.length, features, x, p);
         List<Retriever.Match> out = new ArrayList<>(p.length);
         for (int i = 0; i < p.length; i++) out.add(new Retriever.Match(m.classOfLabel()[labels[i]], p[i]));
         out.sort((a, b) -> Double.compare(b.score(), a.score()));

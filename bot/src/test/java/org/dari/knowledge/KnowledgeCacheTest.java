@@ -231,4 +231,43 @@ class KnowledgeCacheTest {
         org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
                 () -> LexicalIndex.readFrom(java.nio.ByteBuffer.wrap(cut)));
     }
+
+    @Test
+    void theModelPredictsExactlyAsLiblinearDoes() {
+        java.util.Random random = new java.util.Random(7);
+        for (int classes : new int[] {2, 5}) {
+            int features = 40;
+            de.bwaldvogel.liblinear.Problem problem = new de.bwaldvogel.liblinear.Problem();
+            problem.l = 300;
+            problem.n = features + 1;
+            problem.bias = 1;
+            problem.x = new de.bwaldvogel.liblinear.Feature[problem.l][];
+            problem.y = new double[problem.l];
+            for (int i = 0; i < problem.l; i++) {
+                problem.y[i] = random.nextInt(classes);
+                problem.x[i] = randomVector(random, features, (int) problem.y[i]);
+            }
+            de.bwaldvogel.liblinear.Linear.disableDebugOutput();
+            de.bwaldvogel.liblinear.Model model = de.bwaldvogel.liblinear.Linear.train(problem,
+                    new de.bwaldvogel.liblinear.Parameter(de.bwaldvogel.liblinear.SolverType.L2R_LR, Classifier.COST, Classifier.EPSILON));
+            for (int q = 0; q < 500; q++) {
+                de.bwaldvogel.liblinear.Feature[] x = randomVector(random, features + 3, random.nextInt(classes));
+                double[] expected = new double[classes];
+                double[] got = new double[classes];
+                de.bwaldvogel.liblinear.Linear.predictProbability(model, x, expected);
+                Classifier.probabilities(java.nio.DoubleBuffer.wrap(model.getFeatureWeights()), classes, model.getNrFeature(), x, got);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, got, "to the last bit, " + classes + " classes");
+            }
+        }
+    }
+
+    /** Sparse, ascending, with the bias feature last; leaning towards the features of {@code lean}. */
+    private static de.bwaldvogel.liblinear.Feature[] randomVector(java.util.Random random, int features, int lean) {
+        List<de.bwaldvogel.liblinear.Feature> out = new java.util.ArrayList<>();
+        for (int f = 1; f <= features; f++) {
+            if (random.nextInt(4) == 0 || f % 5 == lean) out.add(new de.bwaldvogel.liblinear.FeatureNode(f, random.nextDouble()));
+        }
+        out.add(new de.bwaldvogel.liblinear.FeatureNode(features + 1, 1.0));
+        return out.toArray(de.bwaldvogel.liblinear.Feature[]::new);
+    }
 }
