@@ -90,14 +90,7 @@ public final class Bot implements AutoCloseable {
         this.store = state.store();
         UnaryOperator<String> personKey = state.personKey();
         Path i18n = home.resolve(config.knowledge().i18nDir());
-        this.knowledge = pendingKnowledge.get();
-        OrganisationRegistry registry;
-        try {
-            registry = pendingRegistry.get();
-        } catch (Main.UsageException | RuntimeException e) {
-            knowledge.close();
-            throw e;
-        }
+        OrganisationRegistry registry = pendingRegistry.get();
         this.registry = registry;
         this.messages = Messages.load(i18n);
         CommandWords commands = CommandWords.load(i18n.resolve("commands.yaml"));
@@ -113,6 +106,8 @@ public final class Bot implements AutoCloseable {
                 Duration.ofDays(config.retention().referralIdleDays()));
         Conversation.Urgency urgency = new Conversation.Urgency(UrgentDetector.load(i18n),
                 UrgentAnswers.load(home.resolve(config.knowledge().seedsDir()).resolve("urgent")));
+        // last: what does not need the knowledge (the signing key above all) is made while it builds
+        this.knowledge = pendingKnowledge.get();
         Conversation conversation = new Conversation(knowledge, messages, commands, categoryTitles(i18n),
                 config.privacyFacts().withSignalForgets(transport.canForget()), urgency, referrals, new Redactor(), MAX_MESSAGE_CHARS,
                 config.referral().noteMaxChars());
