@@ -178,19 +178,32 @@ public final class KnowledgeService implements AutoCloseable {
             Map<String, PhraseList> routes = priorityRoutes(kb);
             PhraseList menu = PhraseList.load(paths.menuPhrases());
             PhraseList outOfScope = PhraseList.load(paths.outOfScope());
-            // what is made here is kept only under the key of the files it was made from (not edited meanwhile)
-            String keepKey = key != null && key.equals(cache.key(paths.seeds(), paths.i18n())) ? key : null;
+            // what is made here is kept only under the key of the files it was made from (not edited meanwhile),
+            // checked once and only when there is something to keep
+            java.util.function.Supplier<String> keepKey = new java.util.function.Supplier<>() {
+                private String checked;
+                private boolean done;
+
+                @Override
+                public synchronized String get() {
+                    if (!done) {
+                        checked = key != null && key.equals(cache.key(paths.seeds(), paths.i18n())) ? key : null;
+                        done = true;
+                    }
+                    return checked;
+                }
+            };
             Classifier.Examples examples = weights.classifier() > 0 ? trainingExamples(kb, offTopic, phrasings) : null;
             Classifier cached = examples == null || trainInBackground ? null : cachedClassifier.join();
             // without a cached classifier, evaluations train it on the other core while the index builds
             CompletableFuture<Classifier> training = examples == null || trainInBackground || cached != null
                     ? CompletableFuture.completedFuture(cached)
-                    : CompletableFuture.supplyAsync(() -> trainAndKeep(examples, synonyms, keepKey, true));
+                    : CompletableFuture.supplyAsync(() -> trainAndKeep(examples, synonyms, keepKey.get(), true));
             Retriever.Corpus corpus = Retriever.corpus(kb, offTopic);
             LexicalIndex index = cachedIndex.join();
             if (index == null || index.maxDoc() != corpus.size()) {
                 index = corpus.index(analyzers.join());
-                cache.storeIndex(keepKey, index);
+                cache.storeIndex(keepKey.get(), index);
             }
             if (trainInBackground && examples != null) {
                 Retriever luceneOnly = new Retriever(kb, offTopic, null, analyzers.join(), synonyms, weights, corpus, index);
@@ -204,7 +217,7 @@ public final class KnowledgeService implements AutoCloseable {
                         luceneOnly, fingerprint);
                 current.set(first); // before the classifier can finish and look for it
                 // one thread, started once the index is built: the start keeps the other core until the first answer
-                this.training.set(aside("dari-classifier", () -> trainAndKeep(examples, synonyms, keepKey, false)).thenAccept(classifier -> {
+                this.training.set(aside("dari-classifier", () -> trainAndKeep(examples, synonyms, keepKey.get(), false)).thenAccept(classifier -> {
                     Retriever blended = luceneOnly.withClassifier(classifier);
                     Snapshot full = new Snapshot(kb, new Answerer(blended, thresholds, menu, outOfScope, routes), blended, fingerprint);
                     // only if this content is still the one serving: a newer reload wins
