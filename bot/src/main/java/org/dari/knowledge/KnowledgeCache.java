@@ -46,6 +46,15 @@ public final class KnowledgeCache {
     private final Path dir;
     private final String buildId;
 
+    /** Which file a log line is about (the log shows enums, never strings). */
+    private enum File {
+        CLASSIFIER, INDEX;
+
+        static File of(String name) {
+            return name.equals(KnowledgeCache.CLASSIFIER) ? CLASSIFIER : INDEX;
+        }
+    }
+
     private KnowledgeCache(Path dir, String buildId) {
         this.dir = dir;
         this.buildId = buildId;
@@ -156,12 +165,15 @@ public final class KnowledgeCache {
             if (!(name + ' ' + key).equals(new DataInputStream(new ByteBufferBackedInputStream(in)).readUTF())) return ignored(name, "stale");
             T value = reader.read(in);
             if (in.hasRemaining()) return ignored(name, "trailing");
-            LOG.info("knowledge.cache_used", "file", name);
+            LOG.info("knowledge.cache_used", "file", File.of(name));
             return Optional.of(value);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
             return ignored(name, e.getClass().getSimpleName());
+        } catch (OutOfMemoryError e) {
+            // no room outside the heap for the file (a small -XX:MaxDirectMemorySize): the work is done instead
+            return ignored(name, "no_memory");
         }
     }
 
@@ -189,10 +201,10 @@ public final class KnowledgeCache {
             }
             Files.move(tmp, file(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
-            LOG.info("knowledge.cache_written", "file", name, "bytes", buffer.size() + CHECKSUM_BYTES);
+            LOG.info("knowledge.cache_written", "file", File.of(name), "bytes", buffer.size() + CHECKSUM_BYTES);
         } catch (IOException | RuntimeException e) {
             // a read-only install does the work at every start; nothing else depends on the cache
-            LOG.warn("knowledge.cache_not_written", "file", name, "error", SafeLog.kind(e));
+            LOG.warn("knowledge.cache_not_written", "file", File.of(name), "error", SafeLog.kind(e));
         } finally {
             if (tmp != null) {
                 try {
@@ -205,7 +217,8 @@ public final class KnowledgeCache {
     }
 
     private static <T> Optional<T> ignored(String name, String reason) {
-        LOG.warn("knowledge.cache_ignored", "file", name, "reason", reason);
+        // the reasons are fixed words of this class, never read from the file
+        LOG.warn("knowledge.cache_ignored", "file", File.of(name), "reason", new SafeLog.ErrorKind(reason));
         return Optional.empty();
     }
 
