@@ -131,19 +131,19 @@ public final class Classifier {
         if (languages < 0 || languages > Lang.values().length) throw new IOException("bad language count");
         for (int l = 0; l < languages; l++) {
             Lang lang = Lang.values()[indexOfCode(in.readUTF())];
-            String[] classOfLabel = new String[boundedCount(in.readInt())];
+            String[] classOfLabel = new String[KnowledgeCache.count(in.readInt(), MAX_COUNT)];
             for (int i = 0; i < classOfLabel.length; i++) classOfLabel[i] = in.readUTF();
-            int size = boundedCount(in.readInt());
+            int size = KnowledgeCache.count(in.readInt(), MAX_COUNT);
             Map<String, Integer> dictionary = new HashMap<>(size * 2);
             for (int i = 1; i <= size; i++) dictionary.put(in.readUTF(), i);
             if (dictionary.size() != size) throw new IOException("repeated feature");
-            int[] labels = new int[boundedCount(in.readInt())];
+            int[] labels = new int[KnowledgeCache.count(in.readInt(), MAX_COUNT)];
             if (labels.length != classOfLabel.length || labels.length < 2) throw new IOException("labels do not fit the classes");
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = in.readInt();
                 if (labels[i] < 0 || labels[i] >= classOfLabel.length) throw new IOException("label out of range");
             }
-            int weights = boundedCount(in.readInt());
+            int weights = KnowledgeCache.count(in.readInt(), MAX_COUNT);
             if (weights != (size + 1) * weightsPerFeature(labels.length)) throw new IOException("weights do not fit the dictionary");
             if ((long) weights * Double.BYTES > buffer.remaining()) throw new IOException("weights cut short");
             DoubleBuffer w = buffer.slice(buffer.position(), weights * Double.BYTES).asDoubleBuffer();
@@ -152,6 +152,9 @@ public final class Classifier {
         }
         return new Classifier(models, synonyms);
     }
+
+    /** The most classes, features or weights a cached model may declare. */
+    private static final int MAX_COUNT = 100_000_000;
 
     /** LIBLINEAR keeps one weight per class and feature, but a single one for two classes. */
     private static int weightsPerFeature(int classes) {
@@ -187,11 +190,6 @@ public final class Classifier {
     private static int indexOfCode(String code) throws IOException {
         for (Lang lang : Lang.values()) if (lang.code().equals(code)) return lang.ordinal();
         throw new IOException("unknown language");
-    }
-
-    private static int boundedCount(int n) throws IOException {
-        if (n < 0 || n > 100_000_000) throw new IOException("bad count");
-        return n;
     }
 
     private LangModel train(Lang lang, Map<String, List<String>> byClass) {

@@ -235,6 +235,12 @@ public final class KnowledgeCache {
         }
     }
 
+    /** A count read from a cache file, refused when below zero or above {@code max}. */
+    static int count(int n, int max) throws IOException {
+        if (n < 0 || n > max) throw new IOException("bad count");
+        return n;
+    }
+
     private static void update(MessageDigest sha, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         sha.update(new byte[] {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length});

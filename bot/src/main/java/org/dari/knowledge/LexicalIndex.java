@@ -210,22 +210,22 @@ final class LexicalIndex {
     static LexicalIndex readFrom(ByteBuffer in) throws IOException {
         try {
             DataInputStream names = new DataInputStream(new ByteBufferBackedInputStream(in));
-            int maxDoc = bounded(in.getInt(), MAX_DOCS);
-            int fieldCount = bounded(in.getInt(), 64);
+            int maxDoc = KnowledgeCache.count(in.getInt(), MAX_DOCS);
+            int fieldCount = KnowledgeCache.count(in.getInt(), 64);
             Map<String, Field> fields = new HashMap<>();
             for (int f = 0; f < fieldCount; f++) {
                 String name = names.readUTF();
-                int docCount = bounded(in.getInt(), maxDoc);
+                int docCount = KnowledgeCache.count(in.getInt(), maxDoc);
                 long sumTotalTermFreq = in.getLong();
                 if (sumTotalTermFreq < 0) throw new IOException("bad length sum");
                 byte[] norms = new byte[maxDoc];
                 in.get(norms);
-                int termCount = bounded(in.getInt(), MAX_TERMS);
+                int termCount = KnowledgeCache.count(in.getInt(), MAX_TERMS);
                 Map<BytesRef, Postings> postings = new HashMap<>(termCount * 2);
                 for (int t = 0; t < termCount; t++) {
                     byte[] term = new byte[Short.toUnsignedInt(in.getShort())];
                     in.get(term);
-                    int n = bounded(in.getInt(), maxDoc);
+                    int n = KnowledgeCache.count(in.getInt(), maxDoc);
                     if (n == 0) throw new IOException("term without documents");
                     int[] docs = new int[n];
                     int[] freqs = new int[n];
@@ -251,10 +251,6 @@ final class LexicalIndex {
     private static final int MAX_DOCS = 10_000_000;
     private static final int MAX_TERMS = 100_000_000;
 
-    private static int bounded(int n, int max) throws IOException {
-        if (n < 0 || n > max) throw new IOException("bad count");
-        return n;
-    }
 
     /** Scores queries over the allowed documents only; one per question (not shared between threads). */
     Evaluation evaluation(boolean[] allowed) {

@@ -198,14 +198,6 @@ public final class Retriever implements AutoCloseable {
             return ids.size();
         }
 
-        interface DocumentVisitor {
-            void visit(String id, Kind kind, Lang lang, String text);
-        }
-
-        void forEach(DocumentVisitor visitor) {
-            for (int d = 0; d < ids.size(); d++) visitor.visit(ids.get(d), kinds.get(d), langs.get(d), texts.get(d));
-        }
-
         /** Analyses every document into its language's word and n-gram fields. */
         LexicalIndex index(TextAnalyzers analyzers) {
             LexicalIndex.Builder builder = new LexicalIndex.Builder(analyzers.analyzer());
