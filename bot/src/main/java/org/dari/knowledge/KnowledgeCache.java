@@ -3,13 +3,14 @@ package org.dari.knowledge;
 import org.dari.log.SafeLog;
 
 import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,19 +26,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * What start-up derives from the bundled public content, kept on disk so a start with unchanged
- * content skips the work: the trained classifier ({@value #CLASSIFIER}) and the analysed search
- * index ({@value #INDEX}). The files hold only what is derived from {@code seeds/} and {@code i18n/}
+ * content skips the work: the trained classifier ({@code classifier.bin}) and the analysed search
+ * index ({@code index.bin}). The files hold only what is derived from {@code seeds/} and {@code i18n/}
  * (terms, weights, class ids), never anything a person wrote. A file is used only when its key (a
  * SHA-256 of the code build and of every input it was made from) matches and its CRC-32C checksum
  * holds; any other file is ignored and replaced once the work has been done again.
  */
 public final class KnowledgeCache {
     private static final SafeLog LOG = SafeLog.of(KnowledgeCache.class);
-    static final String CLASSIFIER = "classifier.bin";
-    static final String INDEX = "index.bin";
     private static final byte[] MAGIC = "DARI-KNC".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 2;
     private static final int CHECKSUM_BYTES = 4;
@@ -46,12 +47,14 @@ public final class KnowledgeCache {
     private final Path dir;
     private final String buildId;
 
-    /** Which file a log line is about (the log shows enums, never strings). */
-    private enum File {
-        CLASSIFIER, INDEX;
+    /** The files kept (an enum, so that log lines can name them: the log shows no strings). */
+    enum CachedFile {
+        CLASSIFIER("classifier.bin"), INDEX("index.bin");
 
-        static File of(String name) {
-            return name.equals(KnowledgeCache.CLASSIFIER) ? CLASSIFIER : INDEX;
+        private final String fileName;
+
+        CachedFile(String fileName) {
+            this.fileName = fileName;
         }
     }
 
@@ -75,8 +78,8 @@ public final class KnowledgeCache {
         return new KnowledgeCache(null, null);
     }
 
-    Path file(String name) {
-        return dir == null ? null : dir.resolve(name);
+    Path file(CachedFile part) {
+        return dir == null ? null : dir.resolve(part.fileName);
     }
 
     /**
@@ -115,22 +118,22 @@ public final class KnowledgeCache {
 
     /** The cached classifier for {@code key}, or empty when there is none that holds (never throws). */
     Optional<Classifier> loadClassifier(String key, Map<Lang, Synonyms> synonyms) {
-        return load(CLASSIFIER, key, in -> Classifier.readFrom(in, synonyms));
+        return load(CachedFile.CLASSIFIER, key, in -> Classifier.readFrom(in, synonyms));
     }
 
     /** Keeps {@code classifier} under {@code key}. */
     void storeClassifier(String key, Classifier classifier) {
-        store(CLASSIFIER, key, classifier::writeTo);
+        store(CachedFile.CLASSIFIER, key, classifier::writeTo);
     }
 
     /** The cached index for {@code key}, or empty when there is none that holds (never throws). */
     Optional<LexicalIndex> loadIndex(String key) {
-        return load(INDEX, key, LexicalIndex::readFrom);
+        return load(CachedFile.INDEX, key, LexicalIndex::readFrom);
     }
 
     /** Keeps {@code index} under {@code key}. */
     void storeIndex(String key, LexicalIndex index) {
-        store(INDEX, key, index::writeTo);
+        store(CachedFile.INDEX, key, index::writeTo);
     }
 
     /** Reads a value from the buffer's position on; the buffer must end exactly where the value does. */
@@ -146,65 +149,70 @@ public final class KnowledgeCache {
      * Read into memory outside the heap: a classifier file is tens of megabytes, and as a heap array it
      * would be copied by the collector during the start it is meant to shorten.
      */
-    private <T> Optional<T> load(String name, String key, Reader<T> reader) {
+    private <T> Optional<T> load(CachedFile part, String key, Reader<T> reader) {
         if (key == null) return Optional.empty();
-        try (FileChannel channel = FileChannel.open(file(name), StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(file(part), StandardOpenOption.READ)) {
             long size = channel.size();
-            if (size > MAX_BYTES) return ignored(name, "too_large");
-            if (size < MAGIC.length + CHECKSUM_BYTES) return ignored(name, "short");
+            if (size > MAX_BYTES) return ignored(part, "too_large");
+            if (size < MAGIC.length + CHECKSUM_BYTES) return ignored(part, "short");
             ByteBuffer bytes = ByteBuffer.allocateDirect((int) size);
             while (bytes.hasRemaining()) {
-                if (channel.read(bytes) < 0) return ignored(name, "short");
+                if (channel.read(bytes) < 0) return ignored(part, "short");
             }
             int body = (int) size - CHECKSUM_BYTES;
-            if (checksum(bytes.flip().limit(body)) != bytes.limit((int) size).getInt(body)) return ignored(name, "checksum");
+            if (checksum(bytes.flip().limit(body)) != bytes.limit((int) size).getInt(body)) return ignored(part, "checksum");
             ByteBuffer in = bytes.position(0).limit(body);
             byte[] magic = new byte[MAGIC.length];
             in.get(magic);
-            if (!Arrays.equals(magic, MAGIC) || in.getInt() != FORMAT) return ignored(name, "format");
-            if (!(name + ' ' + key).equals(new DataInputStream(new ByteBufferBackedInputStream(in)).readUTF())) return ignored(name, "stale");
+            if (!Arrays.equals(magic, MAGIC) || in.getInt() != FORMAT) return ignored(part, "format");
+            if (!header(part, key).equals(new DataInputStream(new ByteBufferBackedInputStream(in)).readUTF())) return ignored(part, "stale");
             T value = reader.read(in);
-            if (in.hasRemaining()) return ignored(name, "trailing");
-            LOG.info("knowledge.cache_used", "file", File.of(name));
+            if (in.hasRemaining()) return ignored(part, "trailing");
+            LOG.info("knowledge.cache_used", "file", part);
             return Optional.of(value);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return ignored(name, e.getClass().getSimpleName());
+            return ignored(part, e.getClass().getSimpleName());
         } catch (OutOfMemoryError e) {
             // no room outside the heap for the file (a small -XX:MaxDirectMemorySize): the work is done instead
-            return ignored(name, "no_memory");
+            return ignored(part, "no_memory");
         }
     }
 
-    /** Written beside the file, then moved over it in one step. */
-    private void store(String name, String key, Writer writer) {
+    /** What a file names after its format: which file it is and the key it was made under. */
+    private static String header(CachedFile part, String key) {
+        return part.fileName + ' ' + key;
+    }
+
+    /** Written beside the file (its checksum computed as it is written), then moved over it in one step. */
+    private void store(CachedFile part, String key, Writer writer) {
         if (key == null) return;
         Path tmp = null;
         try {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);
-            DataOutputStream out = new DataOutputStream(buffer);
-            out.write(MAGIC);
-            out.writeInt(FORMAT);
-            out.writeUTF(name + ' ' + key);
-            writer.write(out);
-            out.flush();
-            int checksum = checksum(ByteBuffer.wrap(buffer.toByteArray()));
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + name + "-", ".tmp");
-            try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
-                 OutputStream file = java.nio.channels.Channels.newOutputStream(channel)) {
-                buffer.writeTo(file);
-                file.write(ByteBuffer.allocate(CHECKSUM_BYTES).putInt(checksum).array());
+            tmp = Files.createTempFile(dir, "." + part.fileName + "-", ".tmp");
+            CRC32C crc = new CRC32C();
+            int bytes;
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 OutputStream file = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(file, crc));
+                out.write(MAGIC);
+                out.writeInt(FORMAT);
+                out.writeUTF(header(part, key));
+                writer.write(out);
+                out.flush();
+                file.write(ByteBuffer.allocate(CHECKSUM_BYTES).putInt((int) crc.getValue()).array());
                 file.flush();
                 channel.force(true);
+                bytes = out.size() + CHECKSUM_BYTES;
             }
-            Files.move(tmp, file(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file(part), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
-            LOG.info("knowledge.cache_written", "file", File.of(name), "bytes", buffer.size() + CHECKSUM_BYTES);
+            LOG.info("knowledge.cache_written", "file", part, "bytes", bytes);
         } catch (IOException | RuntimeException e) {
             // a read-only install does the work at every start; nothing else depends on the cache
-            LOG.warn("knowledge.cache_not_written", "file", File.of(name), "error", SafeLog.kind(e));
+            LOG.warn("knowledge.cache_not_written", "file", part, "error", SafeLog.kind(e));
         } finally {
             if (tmp != null) {
                 try {
@@ -216,9 +224,9 @@ public final class KnowledgeCache {
         }
     }
 
-    private static <T> Optional<T> ignored(String name, String reason) {
+    private static <T> Optional<T> ignored(CachedFile part, String reason) {
         // the reasons are fixed words of this class, never read from the file
-        LOG.warn("knowledge.cache_ignored", "file", File.of(name), "reason", new SafeLog.ErrorKind(reason));
+        LOG.warn("knowledge.cache_ignored", "file", part, "reason", new SafeLog.ErrorKind(reason));
         return Optional.empty();
     }
 
@@ -253,7 +261,7 @@ public final class KnowledgeCache {
      * warms, unlike SHA-256 over 40 MB.
      */
     private static int checksum(ByteBuffer bytes) {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        CRC32C crc = new CRC32C();
         crc.update(bytes.duplicate());
         return (int) crc.getValue();
     }

@@ -89,13 +89,13 @@ class KnowledgeCacheTest {
         KnowledgeCache cache = KnowledgeCache.in(dir, "build-1");
         String key = "key-1";
         cache.storeClassifier(key, new Classifier(examples(), SYNONYMS));
-        byte[] bytes = Files.readAllBytes(cache.file(KnowledgeCache.CLASSIFIER));
+        byte[] bytes = Files.readAllBytes(cache.file(KnowledgeCache.CachedFile.CLASSIFIER));
         // one bit of one weight, far from the header: the file still parses, only the checksum can tell
         bytes[bytes.length - 200] ^= 1;
-        Files.write(cache.file(KnowledgeCache.CLASSIFIER), bytes);
+        Files.write(cache.file(KnowledgeCache.CachedFile.CLASSIFIER), bytes);
         assertTrue(cache.loadClassifier(key, SYNONYMS).isEmpty(), "a flipped bit is noticed");
 
-        Files.write(cache.file(KnowledgeCache.CLASSIFIER), Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(cache.file(KnowledgeCache.CachedFile.CLASSIFIER), Arrays.copyOf(bytes, bytes.length / 2));
         assertTrue(cache.loadClassifier(key, SYNONYMS).isEmpty(), "a cut-off file is ignored");
 
         cache.storeClassifier(key, new Classifier(examples(), SYNONYMS));
@@ -110,15 +110,15 @@ class KnowledgeCacheTest {
         cache.storeClassifier("key-2", new Classifier(other, SYNONYMS));
         assertTrue(cache.loadClassifier(key, SYNONYMS).isEmpty(), "made from other files");
         assertTrue(cache.loadClassifier("key-2", SYNONYMS).isPresent());
-        Files.copy(cache.file(KnowledgeCache.CLASSIFIER), cache.file(KnowledgeCache.INDEX));
+        Files.copy(cache.file(KnowledgeCache.CachedFile.CLASSIFIER), cache.file(KnowledgeCache.CachedFile.INDEX));
         assertTrue(cache.loadIndex("key-2").isEmpty(), "the classifier's file in the index's place");
 
-        Files.writeString(cache.file(KnowledgeCache.CLASSIFIER), "DARI-CLS but then something else entirely", StandardCharsets.UTF_8);
+        Files.writeString(cache.file(KnowledgeCache.CachedFile.CLASSIFIER), "DARI-CLS but then something else entirely", StandardCharsets.UTF_8);
         assertTrue(cache.loadClassifier(key, SYNONYMS).isEmpty(), "a foreign file");
-        Files.write(cache.file(KnowledgeCache.CLASSIFIER), new byte[0]);
+        Files.write(cache.file(KnowledgeCache.CachedFile.CLASSIFIER), new byte[0]);
         assertTrue(cache.loadClassifier(key, SYNONYMS).isEmpty(), "an empty file");
-        Files.delete(cache.file(KnowledgeCache.CLASSIFIER));
-        Files.createDirectory(cache.file(KnowledgeCache.CLASSIFIER));
+        Files.delete(cache.file(KnowledgeCache.CachedFile.CLASSIFIER));
+        Files.createDirectory(cache.file(KnowledgeCache.CachedFile.CLASSIFIER));
         assertTrue(cache.loadClassifier(key, SYNONYMS).isEmpty(), "a folder where the file should be");
         cache.storeClassifier(key, new Classifier(examples(), SYNONYMS));
         assertTrue(cache.loadClassifier(key, SYNONYMS).isEmpty(), "and it cannot be written over: still nothing, no crash");
@@ -129,19 +129,19 @@ class KnowledgeCacheTest {
         KnowledgeService.Paths paths = new KnowledgeService.Paths(KnowledgeBaseTest.HOME.resolve("seeds"), KnowledgeBaseTest.HOME.resolve("i18n"));
         KnowledgeCache cache = KnowledgeCache.in(dir, "build-1");
         Files.createDirectories(dir);
-        Files.writeString(cache.file(KnowledgeCache.CLASSIFIER), "garbage", StandardCharsets.UTF_8);
-        Files.writeString(cache.file(KnowledgeCache.INDEX), "garbage", StandardCharsets.UTF_8);
+        Files.writeString(cache.file(KnowledgeCache.CachedFile.CLASSIFIER), "garbage", StandardCharsets.UTF_8);
+        Files.writeString(cache.file(KnowledgeCache.CachedFile.INDEX), "garbage", StandardCharsets.UTF_8);
         // a broken cache: the content trains and analyses as if there were none, and good files replace it
         try (KnowledgeService cold = open(paths, cache, false)) {
-            assertTrue(Files.size(cache.file(KnowledgeCache.CLASSIFIER)) > 1000, "the garbage was replaced by the trained classifier");
-            assertTrue(Files.size(cache.file(KnowledgeCache.INDEX)) > 1000, "and by the built index");
+            assertTrue(Files.size(cache.file(KnowledgeCache.CachedFile.CLASSIFIER)) > 1000, "the garbage was replaced by the trained classifier");
+            assertTrue(Files.size(cache.file(KnowledgeCache.CachedFile.INDEX)) > 1000, "and by the built index");
             // files made before: a start that used them does not write them again
             java.nio.file.attribute.FileTime made = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
-            Files.setLastModifiedTime(cache.file(KnowledgeCache.CLASSIFIER), made);
-            Files.setLastModifiedTime(cache.file(KnowledgeCache.INDEX), made);
+            Files.setLastModifiedTime(cache.file(KnowledgeCache.CachedFile.CLASSIFIER), made);
+            Files.setLastModifiedTime(cache.file(KnowledgeCache.CachedFile.INDEX), made);
             try (KnowledgeService warm = open(paths, cache, true)) {
-                assertEquals(made, Files.getLastModifiedTime(cache.file(KnowledgeCache.CLASSIFIER)), "the classifier was read, not trained");
-                assertEquals(made, Files.getLastModifiedTime(cache.file(KnowledgeCache.INDEX)), "the index was read, not built");
+                assertEquals(made, Files.getLastModifiedTime(cache.file(KnowledgeCache.CachedFile.CLASSIFIER)), "the classifier was read, not trained");
+                assertEquals(made, Files.getLastModifiedTime(cache.file(KnowledgeCache.CachedFile.INDEX)), "the index was read, not built");
                 assertTrue(warm.snapshot().retriever().hasClassifier(), "the cached classifier is in at once");
                 for (String q : new String[] {"공안한테 잡히면 어떻게 돼요", "여기서 아이 낳으면 호적은", "can i get paid for my work"}) {
                     Lang lang = q.chars().anyMatch(c -> c >= 0xAC00) ? Lang.KO : Lang.EN;
@@ -164,7 +164,7 @@ class KnowledgeCacheTest {
         KnowledgeCache cache = KnowledgeCache.in(dir, null);
         assertEquals(null, cache.key(KnowledgeBaseTest.HOME.resolve("seeds")));
         cache.storeClassifier(cache.key(KnowledgeBaseTest.HOME.resolve("seeds")), new Classifier(examples(), SYNONYMS));
-        assertFalse(Files.exists(cache.file(KnowledgeCache.CLASSIFIER)));
+        assertFalse(Files.exists(cache.file(KnowledgeCache.CachedFile.CLASSIFIER)));
         assertEquals(Optional.empty(), cache.loadClassifier(null, SYNONYMS));
     }
 
