@@ -178,21 +178,7 @@ public final class KnowledgeService implements AutoCloseable {
             Map<String, PhraseList> routes = priorityRoutes(kb);
             PhraseList menu = PhraseList.load(paths.menuPhrases());
             PhraseList outOfScope = PhraseList.load(paths.outOfScope());
-            // what is made here is kept only under the key of the files it was made from (not edited meanwhile),
-            // checked once and only when there is something to keep
-            java.util.function.Supplier<String> keepKey = new java.util.function.Supplier<>() {
-                private String checked;
-                private boolean done;
-
-                @Override
-                public synchronized String get() {
-                    if (!done) {
-                        checked = key != null && key.equals(cache.key(paths.seeds(), paths.i18n())) ? key : null;
-                        done = true;
-                    }
-                    return checked;
-                }
-            };
+            KeepKey keepKey = new KeepKey(key, cache, paths);
             Classifier.Examples examples = weights.classifier() > 0 ? trainingExamples(kb, offTopic, phrasings) : null;
             Classifier cached = examples == null || trainInBackground ? null : cachedClassifier.join();
             // without a cached classifier, evaluations train it on the other core while the index builds
@@ -233,6 +219,34 @@ public final class KnowledgeService implements AutoCloseable {
             return new Snapshot(kb, answerer, retriever, fingerprint);
         } catch (IOException | RuntimeException e) {
             throw wordListsUnreadable(e);
+        }
+    }
+
+    /**
+     * The key to keep what a build makes under: the key the build started with, but only if the files
+     * still hash to it (an edit made during the build is never kept under the old key). Hashed again
+     * once, and only when something is to be kept; the index build and the classifier's training may
+     * both ask.
+     */
+    private static final class KeepKey {
+        private final String key;
+        private final KnowledgeCache cache;
+        private final Paths paths;
+        private String checked;
+        private boolean done;
+
+        KeepKey(String key, KnowledgeCache cache, Paths paths) {
+            this.key = key;
+            this.cache = cache;
+            this.paths = paths;
+        }
+
+        synchronized String get() {
+            if (!done) {
+                checked = key != null && key.equals(cache.key(paths.seeds(), paths.i18n())) ? key : null;
+                done = true;
+            }
+            return checked;
         }
     }
 
