@@ -2,7 +2,9 @@ package org.dari.safety;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,15 +24,24 @@ import java.util.regex.Pattern;
 public final class StartCharPattern {
     private final List<Part> parts;
 
-    /** One compiled alternation and the (folded) characters its matches start with; null when unknown. */
-    private record Part(Pattern pattern, BitSet starts, boolean caseInsensitive) {
+    /**
+     * One compiled alternation and the (folded) characters its matches start with; null when
+     * unknown. With the starts known, {@code byStart} holds for each start character the
+     * alternation of only those regexes that can start with it: a position is tried against a few
+     * words, not the whole list (any alternative matching there is a match of the whole).
+     */
+    private record Part(Pattern pattern, BitSet starts, boolean caseInsensitive, Map<Integer, Pattern> byStart) {
         boolean find(CharSequence text) {
-            Matcher m = pattern.matcher(text);
-            if (starts == null) return m.find();
-            m.useTransparentBounds(true).useAnchoringBounds(false);
+            if (starts == null) return pattern.matcher(text).find();
+            Map<Pattern, Matcher> matchers = null;
             int length = text.length();
             for (int i = 0; i < length; i++) {
-                if (!starts.get(fold(text.charAt(i), caseInsensitive))) continue;
+                int c = fold(text.charAt(i), caseInsensitive);
+                if (!starts.get(c)) continue;
+                Pattern here = byStart.get(c);
+                if (matchers == null) matchers = new HashMap<>();
+                Matcher m = matchers.computeIfAbsent(here,
+                        p -> p.matcher(text).useTransparentBounds(true).useAnchoringBounds(false));
                 m.region(i, length);
                 if (m.lookingAt()) return true;
             }
@@ -49,6 +60,7 @@ public final class StartCharPattern {
         List<String> known = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         BitSet starts = new BitSet();
+        Map<Integer, List<String>> knownByStart = new HashMap<>();
         boolean ci = (flags & Pattern.CASE_INSENSITIVE) != 0;
         boolean readable = (flags & ~(Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)) == 0;
         for (String regex : regexes) {
@@ -57,13 +69,20 @@ public final class StartCharPattern {
             if (readable && reader.alternatives(own) && reader.atEnd()) {
                 known.add(regex);
                 starts.or(own);
+                own.stream().forEach(c -> knownByStart.computeIfAbsent(c, k -> new ArrayList<>()).add(regex));
             } else {
                 unknown.add(regex);
             }
         }
         List<Part> parts = new ArrayList<>();
-        if (!known.isEmpty()) parts.add(new Part(join(known, flags), starts, ci));
-        if (!unknown.isEmpty()) parts.add(new Part(join(unknown, flags), null, ci));
+        if (!known.isEmpty()) {
+            // the same list of regexes under many start characters is compiled once
+            Map<List<String>, Pattern> compiled = new HashMap<>();
+            Map<Integer, Pattern> byStart = new HashMap<>();
+            knownByStart.forEach((c, list) -> byStart.put(c, compiled.computeIfAbsent(list, l -> join(l, flags))));
+            parts.add(new Part(join(known, flags), starts, ci, Map.copyOf(byStart)));
+        }
+        if (!unknown.isEmpty()) parts.add(new Part(join(unknown, flags), null, ci, Map.of()));
         return new StartCharPattern(parts);
     }
 
