@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Trying only the positions where a match can start finds exactly what {@code Matcher.find} finds:
@@ -123,6 +124,48 @@ class StartCharPatternTest {
                 assertEquals(plain.matcher(text).find(), filtered.find(text), regex + " on '" + text + "'");
             }
         }
+    }
+
+    /**
+     * A list is tried per start character against only the patterns that can start with it: random
+     * lists, with and without case folding, find exactly what the patterns joined by {@code |} find.
+     */
+    @Test
+    void randomListsFindWhatTheJoinedPatternFinds() {
+        Random random = new Random(20261128L * 31);
+        String alphabet = "abAB가나 .Kk";
+        String[] atoms = {"a", "b", "A", "가", "나", "k", "[ab]", "[가-나]", "\\s", "\\b", "(a|b)", "(?:가|ab)", "(?<!a)"};
+        String[] quantifiers = {"", "", "", "?", "+", "{1,2}"};
+        int compared = 0;
+        for (int n = 0; n < 300; n++) {
+            int flags = random.nextBoolean() ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+            List<String> list = new ArrayList<>();
+            int size = 2 + random.nextInt(6);
+            while (list.size() < size) {
+                StringBuilder regex = new StringBuilder();
+                int length = 1 + random.nextInt(3);
+                for (int k = 0; k < length; k++) {
+                    regex.append(atoms[random.nextInt(atoms.length)]).append(quantifiers[random.nextInt(quantifiers.length)]);
+                }
+                try {
+                    Pattern.compile(regex.toString(), flags);
+                    list.add(regex.toString());
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    // e.g. a quantifier after a look-around: not a pattern
+                }
+            }
+            Pattern joined = Pattern.compile(String.join("|", list.stream().map(r -> "(?:" + r + ")").toList()), flags);
+            StartCharPattern filtered = StartCharPattern.anyOf(list, flags);
+            for (int t = 0; t < 40; t++) {
+                StringBuilder text = new StringBuilder();
+                int length = random.nextInt(10);
+                for (int k = 0; k < length; k++) text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                boolean expected = joined.matcher(text).find();
+                assertEquals(expected, filtered.find(text), list + " on '" + text + "'");
+                if (expected) compared++;
+            }
+        }
+        assertTrue(compared > 1_000, "matches: " + compared);
     }
 
     /** The point of it: a plain list of words is filtered, one look-around at the start included. */
