@@ -24,15 +24,28 @@ import java.util.regex.Pattern;
 public final class StartCharPattern {
     private final List<Part> parts;
 
+    /** One alternation of the list, tried where its matches may start. */
+    private sealed interface Part permits Anywhere, ByStart {
+        boolean find(CharSequence text);
+    }
+
+    /** Patterns whose start cannot be read: tried at every position, as {@code find} does. */
+    private record Anywhere(Pattern pattern) implements Part {
+        @Override
+        public boolean find(CharSequence text) {
+            return pattern.matcher(text).find();
+        }
+    }
+
     /**
-     * One compiled alternation and the (folded) characters its matches start with; null when
-     * unknown. With the starts known, {@code byStart} holds for each start character the
-     * alternation of only those regexes that can start with it: a position is tried against a few
-     * words, not the whole list (any alternative matching there is a match of the whole).
+     * Patterns whose (folded) start characters are known: {@code starts} filters the positions, and
+     * {@code byStart} holds for each start character the alternation of only those patterns that
+     * can start with it, so a position is tried against a few words, not the whole list (any
+     * alternative matching there is a match of the whole).
      */
-    private record Part(Pattern pattern, BitSet starts, boolean caseInsensitive, Map<Integer, Pattern> byStart) {
-        boolean find(CharSequence text) {
-            if (starts == null) return pattern.matcher(text).find();
+    private record ByStart(BitSet starts, boolean caseInsensitive, Map<Integer, Pattern> byStart) implements Part {
+        @Override
+        public boolean find(CharSequence text) {
             Map<Pattern, Matcher> matchers = null;
             int length = text.length();
             for (int i = 0; i < length; i++) {
@@ -57,7 +70,6 @@ public final class StartCharPattern {
     public static StartCharPattern anyOf(List<String> regexes, int flags) {
         // those whose starts can be read go in one alternation with the union of their starts, the
         // rest in another: find(A|B) is find(A) or find(B)
-        List<String> known = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         BitSet starts = new BitSet();
         Map<Integer, List<String>> knownByStart = new HashMap<>();
@@ -67,7 +79,6 @@ public final class StartCharPattern {
             BitSet own = new BitSet();
             Reader reader = new Reader(regex, ci);
             if (readable && reader.alternatives(own) && reader.atEnd()) {
-                known.add(regex);
                 starts.or(own);
                 own.stream().forEach(c -> knownByStart.computeIfAbsent(c, k -> new ArrayList<>()).add(regex));
             } else {
@@ -75,14 +86,14 @@ public final class StartCharPattern {
             }
         }
         List<Part> parts = new ArrayList<>();
-        if (!known.isEmpty()) {
+        if (!knownByStart.isEmpty()) {
             // the same list of regexes under many start characters is compiled once
             Map<List<String>, Pattern> compiled = new HashMap<>();
             Map<Integer, Pattern> byStart = new HashMap<>();
             knownByStart.forEach((c, list) -> byStart.put(c, compiled.computeIfAbsent(list, l -> join(l, flags))));
-            parts.add(new Part(join(known, flags), starts, ci, Map.copyOf(byStart)));
+            parts.add(new ByStart(starts, ci, Map.copyOf(byStart)));
         }
-        if (!unknown.isEmpty()) parts.add(new Part(join(unknown, flags), null, ci, Map.of()));
+        if (!unknown.isEmpty()) parts.add(new Anywhere(join(unknown, flags)));
         return new StartCharPattern(parts);
     }
 
@@ -97,7 +108,7 @@ public final class StartCharPattern {
 
     /** How many of the alternations have a filter, of how many (for tests). */
     int[] filteredOf() {
-        return new int[] {(int) parts.stream().filter(p -> p.starts() != null).count(), parts.size()};
+        return new int[] {(int) parts.stream().filter(p -> p instanceof ByStart).count(), parts.size()};
     }
 
     /** Exactly {@code Pattern.compile(join("|", regexes), flags).matcher(text).find()}. */
