@@ -124,6 +124,9 @@ public final class Vault implements AutoCloseable {
     private final ConcurrentLinkedQueue<Queued<?>> waiting = new ConcurrentLinkedQueue<>();
     /** Writes that go into the next group before those {@link #waiting} (see {@link #writeFirst}). */
     private final ConcurrentLinkedQueue<Queued<?>> ahead = new ConcurrentLinkedQueue<>();
+    /** Committed {@link #writeLater} writes whose callers are still to be told, in commit order ({@link #tellInOrder}). */
+    private final ConcurrentLinkedQueue<Queued<?>> toTell = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean telling = new java.util.concurrent.atomic.AtomicBoolean();
     private static final int MAX_GROUP = 256;
     /** The longest a routinely erased row may stay in the WAL (see {@link #writeErasing}). */
     public static final java.time.Duration CHECKPOINT_DELAY = java.time.Duration.ofMillis(200);
@@ -274,17 +277,16 @@ public final class Vault implements AutoCloseable {
     /** Commits what is still queued, checkpoints and closes; writes queued afterwards are refused. */
     @Override
     public void close() {
-        List<Queued<?>> committed = new ArrayList<>();
         synchronized (this) {
             if (closed) return;
             try {
-                while (!waiting.isEmpty() || !ahead.isEmpty()) committed.addAll(commitWaiting());
+                while (!waiting.isEmpty() || !ahead.isEmpty()) commitWaiting();
                 checkpoint();
             } finally {
                 closeQuietly();
             }
         }
-        notifyLater(committed);
+        tellInOrder();
         synchronized (committerStart) {
             if (committer != null) LockSupport.unpark(committer);
         }
@@ -335,13 +337,12 @@ public final class Vault implements AutoCloseable {
         }
         Queued<T> queued = new Queued<>(work, erased, routineErasure, null);
         queue.add(queued);
-        List<Queued<?>> committed = new ArrayList<>();
         boolean aheadOnly = queue == ahead;
         synchronized (this) {
             // a long queue is committed in groups of MAX_GROUP: go on until this write is in one
-            while (!queued.finished) committed.addAll(commitWaiting(aheadOnly));
+            while (!queued.finished) commitWaiting(aheadOnly);
         }
-        notifyLater(committed);
+        tellInOrder();
         if (queued.failure != null) {
             // the operator must see why messages wait (a lock held by another process, a full disk)
             if (queued.failure instanceof VaultException v) LOG.error("vault.write_failed", "problem", v.problem());
@@ -352,7 +353,8 @@ public final class Vault implements AutoCloseable {
 
     /**
      * Queues {@code work} for the next group commit and returns at once; {@code done} is told the
-     * outcome (null, or the failure) after the commit, on the committing thread, holding no lock.
+     * outcome (null, or the failure) after the commit, holding no lock, on a thread that committed;
+     * the callers are told one at a time, in the order their writes were committed.
      * The caller's thread goes on meanwhile: this is how many writers share one fsync without each
      * waiting for it. Writes queued this way are committed in the order queued. When {@code
      * routineErasure} holds for the result, the WAL is checkpointed within {@link
@@ -371,11 +373,10 @@ public final class Vault implements AutoCloseable {
         LockSupport.unpark(committer);
         if (closed) {
             // the committer may have stopped already: refuse what waits here (commitWaiting fails it)
-            List<Queued<?>> refused;
             synchronized (this) {
-                refused = commitWaiting();
+                commitWaiting();
             }
-            notifyLater(refused);
+            tellInOrder();
         }
     }
 
@@ -387,24 +388,35 @@ public final class Vault implements AutoCloseable {
                 LockSupport.park(this);
                 continue;
             }
-            List<Queued<?>> committed;
             synchronized (this) {
-                committed = commitWaiting();
+                commitWaiting();
             }
-            notifyLater(committed);
+            tellInOrder();
         }
     }
 
-    /** Tells each {@link #writeLater} caller in {@code committed} its outcome; call holding no lock. */
-    private void notifyLater(List<Queued<?>> committed) {
-        for (Queued<?> q : committed) {
-            if (q.done != null) {
-                if (q.failure instanceof VaultException v) LOG.error("vault.write_failed", "problem", v.problem());
-                try {
-                    q.done.accept(q.failure);
-                } catch (RuntimeException e) {
-                    LOG.error("vault.write_callback_failed", "error", SafeLog.kind(e));
+    /**
+     * Tells each committed {@link #writeLater} caller its outcome, in commit order, one at a time;
+     * call holding no lock. Groups are committed on several threads (the committer, any caller of
+     * {@link #write}), each telling its own group after letting go of the store: told that way, a
+     * later group could be told first, and a person's answers reported out of order. So the told
+     * wait in {@link #toTell}, queued while the store is held, and whichever thread finds no one
+     * else telling tells them all.
+     */
+    private void tellInOrder() {
+        while (!toTell.isEmpty()) {
+            if (!telling.compareAndSet(false, true)) return; // the thread telling now tells these too
+            try {
+                for (Queued<?> q; (q = toTell.poll()) != null; ) {
+                    if (q.failure instanceof VaultException v) LOG.error("vault.write_failed", "problem", v.problem());
+                    try {
+                        q.done.accept(q.failure);
+                    } catch (RuntimeException e) {
+                        LOG.error("vault.write_callback_failed", "error", SafeLog.kind(e));
+                    }
                 }
+            } finally {
+                telling.set(false);
             }
         }
     }
@@ -473,9 +485,9 @@ public final class Vault implements AutoCloseable {
         }
     }
 
-    /** Commits everything waiting (up to {@link #MAX_GROUP}) in one transaction; called holding the lock. Returns the group. */
-    private List<Queued<?>> commitWaiting() {
-        return commitWaiting(false);
+    /** Commits everything waiting (up to {@link #MAX_GROUP}) in one transaction; called holding the lock. */
+    private void commitWaiting() {
+        commitWaiting(false);
     }
 
     /**
@@ -483,11 +495,11 @@ public final class Vault implements AutoCloseable {
      * and leaves the others to their own callers and the committer thread (so delivery never does
      * the work of recording answers, nor waits for it).
      */
-    private List<Queued<?>> commitWaiting(boolean aheadOnly) {
+    private void commitWaiting(boolean aheadOnly) {
         List<Queued<?>> batch = new ArrayList<>();
         for (Queued<?> q; batch.size() < MAX_GROUP && (q = ahead.poll()) != null; ) batch.add(q);
         if (!aheadOnly) for (Queued<?> q; batch.size() < MAX_GROUP && (q = waiting.poll()) != null; ) batch.add(q);
-        if (batch.isEmpty()) return batch;
+        if (batch.isEmpty()) return;
         try {
             if (closed) throw new IllegalStateException("vault is closed");
             if (batch.size() == 1) {
@@ -513,9 +525,11 @@ public final class Vault implements AutoCloseable {
         } catch (RuntimeException e) {
             for (Queued<?> q : batch) if (q.failure == null) q.failure = e;
         } finally {
-            for (Queued<?> q : batch) q.finished = true;
+            for (Queued<?> q : batch) {
+                if (q.done != null) toTell.add(q); // holding the store: in commit order
+                q.finished = true;
+            }
         }
-        return batch;
     }
 
     @SuppressWarnings("unchecked")

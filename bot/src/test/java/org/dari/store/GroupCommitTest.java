@@ -147,4 +147,46 @@ class GroupCommitTest {
             assertTrue(reopened.journal().pending().isEmpty(), "the write queued before the close was committed");
         }
     }
+
+    /**
+     * Groups are committed on different threads (the committer, a caller of write), yet callers are
+     * told in commit order: here the committer is held inside the first caller's callback, and a
+     * group committed meanwhile by another thread is told only after the rest of the first group.
+     */
+    @Test
+    void callersAreToldInCommitOrderWhicheverThreadCommitted() throws Exception {
+        try (Vault vault = Vault.open(tmp.resolve("data"), keys,
+                new TestSupport.MutableClock(Instant.parse("2025-01-01T00:00:00Z")), Retention.DEFAULTS)) {
+            List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch inFirst = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch allTold = new CountDownLatch(3);
+            synchronized (vault) {
+                // both queued while the store is held: the committer takes them as one group
+                vault.<Integer>writeLater(c -> 0, r -> false, failure -> {
+                    told.add("first");
+                    inFirst.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    allTold.countDown();
+                });
+                vault.<Integer>writeLater(c -> 0, r -> false, failure -> {
+                    told.add("second");
+                    allTold.countDown();
+                });
+            }
+            assertTrue(inFirst.await(10, TimeUnit.SECONDS), "the first caller is being told");
+            vault.<Integer>writeLater(c -> 0, r -> false, failure -> {
+                told.add("third");
+                allTold.countDown();
+            });
+            vault.write(c -> 0); // this thread commits the third in a group of its own
+            release.countDown();
+            assertTrue(allTold.await(10, TimeUnit.SECONDS), "every caller is told");
+            assertEquals(List.of("first", "second", "third"), told, "told in the order committed");
+        }
+    }
 }
