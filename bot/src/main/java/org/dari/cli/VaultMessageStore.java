@@ -28,8 +28,17 @@ final class VaultMessageStore implements MessageStore {
 
     @Override
     public long[] acceptAll(List<InboundMessage> messages) {
-        return vault.journal().acceptAll(messages.stream()
-                .map(m -> new Journal.Arrival(m.sender(), m.text(), m.timestamp(), m.hadAttachments())).toList());
+        return vault.journal().acceptAll(messages.stream().map(VaultMessageStore::arrival).toList());
+    }
+
+    @Override
+    public long[] acceptAnswering(List<InboundMessage> unanswered, List<Answered> answered) {
+        return vault.journal().acceptAnswering(unanswered.stream().map(VaultMessageStore::arrival).toList(),
+                answered.stream().map(a -> new Journal.Answered(arrival(a.message()), completion(a.reply()))).toList());
+    }
+
+    private static Journal.Arrival arrival(InboundMessage m) {
+        return new Journal.Arrival(m.sender(), m.text(), m.timestamp(), m.hadAttachments());
     }
 
     @Override

@@ -27,6 +27,26 @@ public interface MessageStore {
     }
 
     /**
+     * One hand-over, in one transaction where the store can (all or none): journals {@code
+     * unanswered} as {@link #acceptAll} does, and does everything each of {@code answered} caused
+     * as {@link #complete} would, without it ever being journaled. Returns the journal ids of
+     * {@code unanswered}, in order. The default journals and completes one at a time: fine for a
+     * store that cannot fail half-way (in memory).
+     */
+    default long[] acceptAnswering(List<InboundMessage> unanswered, List<Answered> answered) {
+        long[] ids = acceptAll(unanswered);
+        for (Answered a : answered) complete(accept(a.message()), a.message(), a.reply());
+        return ids;
+    }
+
+    /** A message whose reply was ready before it had to be journaled; never an erasure. */
+    record Answered(InboundMessage message, Reply reply) {
+        public Answered {
+            if (reply.eraseSender()) throw new IllegalArgumentException("an erasure goes through the journal");
+        }
+    }
+
+    /**
      * Atomically removes the journal entry and does everything the reply says: queues the replies
      * to the sender and the messages to other accounts, applies the referral-link changes and, if
      * asked, first erases everything about the sender. Doing it twice does nothing new.

@@ -19,16 +19,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * transport → journal → dispatcher → conversation → outbox → delivery.
- * A message is journaled before it is taken as received and leaves the journal
- * only in the same step that queues its answer, so a crash anywhere in between
- * ends with the answer queued once after restart (how often it is then sent is
- * {@link Delivery}'s guarantee).
+ * transport → dispatcher → conversation → (outbox, or journal then outbox) → delivery.
+ * A hand-over from the transport is answered at once and stored in one transaction: the answers
+ * ready in time go to the outbox, the messages not yet answered to the journal, which they leave
+ * only in the same step that queues their answer. The hand-over call returns after that commit,
+ * so a crash at any later point ends with each answer queued once after restart (how often it is
+ * then sent is {@link Delivery}'s guarantee).
  */
 public final class Pipeline implements BatchSink, AutoCloseable {
     private static final SafeLog LOG = SafeLog.of(Pipeline.class);
     private static final long COMPLETE_RETRY_MIN_MS = 100;
     private static final long COMPLETE_RETRY_MAX_MS = 60_000;
+    /**
+     * How long a hand-over waits for its answers before journaling those not ready: answering takes
+     * well under a millisecond, so nearly every message is answered in time and written once; a slow
+     * one (sealing a referral on a busy machine) costs a journal entry, never a longer wait.
+     */
+    static final long ANSWER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dari-complete-retry");
@@ -45,6 +52,9 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     private final Delivery delivery;
     private final UnaryOperator<String> personKey;
     private final Listener listener;
+    private final long answerWaitNanos;
+    private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
     /** Told when a message's answer is queued; for measuring (dari bench). */
     @FunctionalInterface
@@ -63,6 +73,15 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     public Pipeline(MessageStore store, Dispatcher dispatcher, Conversation conversation, Sessions sessions,
                     RateLimiter limiter, Messages messages, Delivery delivery, UnaryOperator<String> personKey,
                     Listener listener) {
+        this(store, dispatcher, conversation, sessions, limiter, messages, delivery, personKey, listener,
+                ANSWER_WAIT_NANOS);
+    }
+
+    /** With another wait for answers (tests). */
+    Pipeline(MessageStore store, Dispatcher dispatcher, Conversation conversation, Sessions sessions,
+             RateLimiter limiter, Messages messages, Delivery delivery, UnaryOperator<String> personKey,
+             Listener listener, long answerWaitNanos) {
+        this.answerWaitNanos = answerWaitNanos;
         this.store = store;
         this.dispatcher = dispatcher;
         this.conversation = conversation;
@@ -80,18 +99,25 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     }
 
     /**
-     * Journals every admitted message of the list in one transaction (one fsync), then hands them
-     * to the dispatcher in the order received, so each person's order holds. Returns once all are
-     * journaled: a message is never processed, and so never answered, before it is on disk. If the
-     * write fails, none is journaled or dispatched and the transport offers them again one by one;
-     * the journal recognises a message it still holds (sender and timestamp), so none is taken twice.
+     * Takes one hand-over from the transport and returns once all of it is durable, so the
+     * transport never takes more before what it has is safe. Its messages are answered at once, in
+     * the order received for each person; a message answered within {@link #ANSWER_WAIT_NANOS} has
+     * its reply stored, and one that is not yet answered is journaled, both in one transaction (one
+     * fsync for the hand-over). A late message's reply is recorded against its journal entry when
+     * ready, so a crash at any point ends with every stored message answered once after restart.
+     * If the store fails (busy, disk full), the same write is tried again until it succeeds: the
+     * messages are never answered a second time. Throws only once closed (or interrupted).
      */
     @Override
     public void acceptAll(List<InboundMessage> batch) throws InterruptedException {
+        if (closed) throw new IllegalStateException("pipeline is closed");
         long acceptedNanos = listener == Listener.NONE ? 0 : System.nanoTime();
         List<InboundMessage> admitted = new ArrayList<>(batch.size());
         List<String> keys = new ArrayList<>(batch.size());
+        Set<String> seen = new HashSet<>();
         for (InboundMessage message : batch) {
+            // the same message twice in one hand-over: handled once
+            if (!seen.add(message.timestamp() + "/" + message.sender())) continue;
             String key = personKey.apply(message.sender());
             if (admit(message, key)) {
                 admitted.add(message);
@@ -99,18 +125,46 @@ public final class Pipeline implements BatchSink, AutoCloseable {
             }
         }
         if (admitted.isEmpty()) return;
-        long[] journalIds = store.acceptAll(admitted);
-        Set<Long> submitted = new HashSet<>();
-        for (int i = 0; i < journalIds.length; i++) {
-            long journalId = journalIds[i];
-            if (!submitted.add(journalId)) continue; // the same message twice in one hand-over: handled once
+        HandOver handOver = new HandOver(admitted.size());
+        for (int i = 0; i < admitted.size(); i++) {
+            int index = i;
             InboundMessage message = admitted.get(i);
             String key = keys.get(i);
-            dispatcher.submit(key, () -> process(journalId, message, key, acceptedNanos));
+            dispatcher.submit(key, () -> answerInHandOver(handOver, index, message, key, acceptedNanos));
+        }
+        handOver.await(answerWaitNanos);
+        handOver.close();
+        List<InboundMessage> late = new ArrayList<>();
+        List<MessageStore.Answered> answered = new ArrayList<>();
+        for (int i = 0; i < admitted.size(); i++) {
+            Reply reply = handOver.inTimeReply(i);
+            if (reply != null) answered.add(new MessageStore.Answered(admitted.get(i), reply));
+            else late.add(admitted.get(i));
+        }
+        long[] journalIds = storeDurably(late, answered);
+        for (MessageStore.Answered a : answered) listener.answered(a.message(), acceptedNanos);
+        if (!answered.isEmpty()) delivery.wake();
+        for (int i = 0, j = 0; i < admitted.size(); i++) {
+            if (handOver.inTimeReply(i) == null) handOver.journaled(i, journalIds[j++]);
         }
     }
 
-    /** The flood check: true if the message goes on to the journal. */
+    private long[] storeDurably(List<InboundMessage> late, List<MessageStore.Answered> answered)
+            throws InterruptedException {
+        for (int failures = 0; ; failures++) {
+            try {
+                return store.acceptAnswering(late, answered);
+            } catch (RuntimeException e) {
+                if (closed) throw e;
+                long waitMs = Math.min(COMPLETE_RETRY_MAX_MS, COMPLETE_RETRY_MIN_MS << Math.min(failures, 20));
+                LOG.error("pipeline.answer_not_stored", "error", SafeLog.kind(e), "failures", failures + 1,
+                        "retry_ms", waitMs);
+                if (closing.await(waitMs, TimeUnit.MILLISECONDS)) throw e;
+            }
+        }
+    }
+
+    /** The flood check: true if the message goes on to be answered. */
     private boolean admit(InboundMessage message, String key) {
         switch (limiter.check(key)) {
             case DROP -> {
@@ -144,6 +198,17 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     }
 
     private void process(long journalId, InboundMessage message, String key, long acceptedNanos) {
+        Reply reply = answer(message, key);
+        complete(new Completion(journalId, message, key, reply, acceptedNanos), 0);
+    }
+
+    private void answerInHandOver(HandOver handOver, int index, InboundMessage message, String key, long acceptedNanos) {
+        Reply reply = answer(message, key);
+        handOver.answer(index, key, reply,
+                journalId -> complete(new Completion(journalId, message, key, reply, acceptedNanos), 0));
+    }
+
+    private Reply answer(InboundMessage message, String key) {
         if (delivery.canForget()) sessions.remember(key, message.sender());
         Session session = sessions.get(key);
         Reply reply;
@@ -158,7 +223,7 @@ public final class Pipeline implements BatchSink, AutoCloseable {
             limiter.forget(key);
             delivery.forgetReceived(message.sender());
         }
-        complete(new Completion(journalId, message, key, reply, acceptedNanos), 0);
+        return reply;
     }
 
     /** A handled message whose reply still has to be recorded. */
@@ -220,6 +285,8 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     /** Stops retrying completions; what is left stays in the journal for the next start. */
     @Override
     public void close() {
+        closed = true;
+        closing.countDown();
         retries.shutdownNow();
     }
 

@@ -62,33 +62,37 @@ public final class Journal {
             dedups[i] = dedupKey(keys, persons[i], arrivals.get(i).timestamp());
         }
         long now = vault.now();
+        return vault.write(c -> journal(c, arrivals, persons, dedups, now));
+    }
+
+    private long[] journal(Connection c, List<Arrival> arrivals, byte[][] persons, byte[][] dedups, long now)
+            throws SQLException {
+        int n = arrivals.size();
         long expires = now + vault.retention().journalMax().toMillis();
-        return vault.write(c -> {
-            long[] ids = new long[n];
-            try (PreparedStatement find = c.prepareStatement("SELECT id FROM journal WHERE dedup = ?");
-                 PreparedStatement insert = c.prepareStatement(
-                         "INSERT INTO journal (person, dedup, payload, received_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
-                for (int i = 0; i < n; i++) {
-                    find.setBytes(1, dedups[i]);
-                    try (ResultSet r = find.executeQuery()) {
-                        if (r.next()) {
-                            ids[i] = r.getLong(1);
-                            continue;
-                        }
+        long[] ids = new long[n];
+        try (PreparedStatement find = c.prepareStatement("SELECT id FROM journal WHERE dedup = ?");
+             PreparedStatement insert = c.prepareStatement(
+                     "INSERT INTO journal (person, dedup, payload, received_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < n; i++) {
+                find.setBytes(1, dedups[i]);
+                try (ResultSet r = find.executeQuery()) {
+                    if (r.next()) {
+                        ids[i] = r.getLong(1);
+                        continue;
                     }
-                    Arrival a = arrivals.get(i);
-                    insert.setBytes(1, persons[i]);
-                    insert.setBytes(2, dedups[i]);
-                    insert.setBytes(3, seal(vault.rows(), null, new Entry(a.sender(), a.text(), a.timestamp(), a.hadAttachments()),
-                            persons[i], dedups[i]));
-                    insert.setLong(4, Vault.minuteFloor(now));
-                    insert.setLong(5, Vault.minuteCeil(expires));
-                    insert.executeUpdate();
-                    ids[i] = lastInsertId(c);
                 }
+                Arrival a = arrivals.get(i);
+                insert.setBytes(1, persons[i]);
+                insert.setBytes(2, dedups[i]);
+                insert.setBytes(3, seal(vault.rows(), null, new Entry(a.sender(), a.text(), a.timestamp(), a.hadAttachments()),
+                        persons[i], dedups[i]));
+                insert.setLong(4, Vault.minuteFloor(now));
+                insert.setLong(5, Vault.minuteCeil(expires));
+                insert.executeUpdate();
+                ids[i] = lastInsertId(c);
             }
-            return ids;
-        });
+        }
+        return ids;
     }
 
     /**
@@ -216,16 +220,66 @@ public final class Journal {
                 delete(c, journalId);
                 n = 1;
             }
-            for (int i = 0; i < replies.size(); i++) {
-                vault.outbox().insert(c, entry.sender(), replies.get(i), null, Outbox.replySource(entry.timestamp(), i));
-            }
-            for (int i = 0; i < relayed.size(); i++) {
-                Relayed m = relayed.get(i);
-                vault.outbox().insert(c, m.recipient(), m.text(), m.file(), Outbox.relaySource(person, entry.timestamp(), i));
-            }
-            for (ReferralLinks.Op op : linkOps) vault.referrals().apply(c, op);
+            queueEffects(c, entry.sender(), person, entry.timestamp(), replies, relayed, linkOps);
             return n;
         };
+    }
+
+    /** What a message caused, within the caller's transaction: its replies, relayed messages and link changes. */
+    private void queueEffects(Connection c, String sender, byte[] person, long timestamp, List<String> replies,
+                              List<Relayed> relayed, List<ReferralLinks.Op> linkOps) throws SQLException {
+        for (int i = 0; i < replies.size(); i++) {
+            vault.outbox().insert(c, sender, replies.get(i), null, Outbox.replySource(timestamp, i));
+        }
+        for (int i = 0; i < relayed.size(); i++) {
+            Relayed m = relayed.get(i);
+            vault.outbox().insert(c, m.recipient(), m.text(), m.file(), Outbox.relaySource(person, timestamp, i));
+        }
+        for (ReferralLinks.Op op : linkOps) vault.referrals().apply(c, op);
+    }
+
+    /** A message answered before it was journaled, with what its answer causes. */
+    public record Answered(Arrival arrival, Completion completion) {
+        public Answered {
+            Objects.requireNonNull(arrival, "arrival");
+            if (completion.forget()) throw new IllegalArgumentException("an erasure goes through the journal");
+        }
+
+        @Override
+        public String toString() {
+            return "Answered[redacted]";
+        }
+    }
+
+    /**
+     * One hand-over from the transport, in one transaction (one fsync; all or none): journals
+     * {@code unanswered} as {@link #acceptAll} does and queues what each of {@code answered}
+     * caused, as {@link #finish} would after journaling it, so an answer ready in time never
+     * touches the journal. Returns the journal ids of {@code unanswered}, in order.
+     */
+    public long[] acceptAnswering(List<Arrival> unanswered, List<Answered> answered) {
+        KeyRing keys = vault.keys();
+        int n = unanswered.size();
+        byte[][] persons = new byte[n][];
+        byte[][] dedups = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            persons[i] = keys.pseudonyms().of(unanswered.get(i).sender());
+            dedups[i] = dedupKey(keys, persons[i], unanswered.get(i).timestamp());
+        }
+        byte[][] answeredPersons = new byte[answered.size()][];
+        for (int i = 0; i < answeredPersons.length; i++) {
+            answeredPersons[i] = keys.pseudonyms().of(answered.get(i).arrival().sender());
+        }
+        long now = vault.now();
+        return vault.write(c -> {
+            long[] ids = n == 0 ? new long[0] : journal(c, unanswered, persons, dedups, now);
+            for (int i = 0; i < answeredPersons.length; i++) {
+                Arrival a = answered.get(i).arrival();
+                Completion done = answered.get(i).completion();
+                queueEffects(c, a.sender(), answeredPersons[i], a.timestamp(), done.replies(), done.relayed(), done.linkOps());
+            }
+            return ids;
+        });
     }
 
     /**

@@ -17,7 +17,7 @@ final class InboundPipeline {
     private static final SafeLog LOG = SafeLog.of(InboundPipeline.class);
     /** One event (a websocket frame, a server-sent event, one poll item): far above any real message. */
     static final int MAX_EVENT_CHARS = 256 * 1024;
-    /** Messages journaled in one commit, at most (a poll answer is taken whole). */
+    /** Messages stored in one commit, at most (a poll answer is taken whole). */
     static final int MAX_BATCH = 256;
     /** One poll answer. */
     static final long MAX_POLL_BYTES = 8L * 1024 * 1024;
@@ -64,8 +64,8 @@ final class InboundPipeline {
 
     /**
      * Several events as JSON text, in the order received (a poll answer's elements, or websocket
-     * frames or server-sent events that were already waiting): one journal commit for all the
-     * messages among them; each is still journaled before it is answered.
+     * frames or server-sent events that were already waiting): one commit for all the
+     * messages among them (answered, or journaled if their answer is not ready in time).
      */
     void acceptJsonAll(List<String> jsons) {
         List<InboundMessage> batch = new ArrayList<>();

@@ -29,14 +29,14 @@ public final class MemoryTransport implements Transport {
         this.sink = sink;
     }
 
-    /** Hands one message to the bot; returns once it is accepted (journaled). */
+    /** Hands one message to the bot; returns once it is stored (answer queued, or journaled). */
     public void deliver(InboundMessage message) throws Exception {
         InboundSink s = sink;
         if (s == null) throw new IllegalStateException("transport not started");
         s.accept(message);
     }
 
-    /** Hands several messages to the bot at once, as one poll answer would; returns once all are journaled. */
+    /** Hands several messages to the bot at once, as one poll answer would; returns once all are stored. */
     public void deliverAll(List<InboundMessage> messages) throws Exception {
         InboundSink s = sink;
         if (s == null) throw new IllegalStateException("transport not started");
@@ -48,7 +48,7 @@ public final class MemoryTransport implements Transport {
     }
 
     /**
-     * A message arriving as a websocket frame or a server-sent event does: queued, then journaled by
+     * A message arriving as a websocket frame or a server-sent event does: queued, then stored by
      * the receiving thread together with whatever else is already waiting (up to {@value
      * InboundPipeline#MAX_BATCH}), in order, as the Signal transports do. Waits while 10,000 are queued.
      */

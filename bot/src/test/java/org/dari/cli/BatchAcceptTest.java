@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Messages handed over together (one poll answer) are journaled with one commit: when the hand-over
- * returns every one of them is on disk (or already answered), each is answered exactly once (a
+ * Messages handed over together (one poll answer) are stored with one commit: when the hand-over
+ * returns every one of them is on disk (journaled, or its answer queued), each is answered exactly once (a
  * message repeated in the list too), and each person's messages are answered in the order received.
  */
 class BatchAcceptTest {

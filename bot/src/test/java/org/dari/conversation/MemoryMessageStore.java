@@ -58,6 +58,20 @@ final class MemoryMessageStore implements MessageStore {
         for (OutboundMessage m : reply.relayed()) outbox.put(nextId++, new Row(m, 0, 0, false));
     }
 
+    /** Every hand-over written, as given (failed tries included), and how many tries are still to fail. */
+    final List<List<Answered>> answeringTries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<List<InboundMessage>> journalingTries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final AtomicInteger handOverFailuresLeft = new AtomicInteger();
+
+    /** All or none, as the vault's one transaction: a failing try changes nothing. */
+    @Override
+    public synchronized long[] acceptAnswering(List<InboundMessage> unanswered, List<Answered> answered) {
+        answeringTries.add(List.copyOf(answered));
+        journalingTries.add(List.copyOf(unanswered));
+        if (handOverFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new StoreFailure();
+        return MessageStore.super.acceptAnswering(unanswered, answered);
+    }
+
     @Override
     public synchronized List<Pending> pending() {
         List<Pending> result = new ArrayList<>();

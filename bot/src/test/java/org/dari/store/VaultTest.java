@@ -83,6 +83,45 @@ class VaultTest {
         }
     }
 
+    /**
+     * A hand-over in one transaction: the message answered in time is never journaled (no journal
+     * row was ever inserted for it), its replies are queued; the one not answered in time is
+     * journaled. Written again, nothing is queued twice.
+     */
+    @Test
+    void aHandOverJournalsOnlyWhatIsNotAnsweredAndQueuesTheRestInOneCommit() {
+        try (Vault vault = open()) {
+            long commitsBefore = vault.commits();
+            Journal.Answered alice = new Journal.Answered(new Journal.Arrival(ALICE, "answered in time", T1, false),
+                    new Journal.Completion(List.of("reply one", "reply two"), List.of(), List.of(), false));
+            List<Journal.Arrival> late = List.of(new Journal.Arrival(BOB, "not answered yet", T1 + 1, false));
+            long[] ids = vault.journal().acceptAnswering(late, List.of(alice));
+            assertEquals(1, vault.commits() - commitsBefore, "one commit for the hand-over");
+            assertEquals(1, ids.length);
+            List<PendingInbound> pending = vault.journal().pending();
+            assertEquals(1, pending.size(), "only the late message is journaled");
+            assertEquals(BOB, pending.get(0).sender());
+            assertEquals(ids[0], pending.get(0).id());
+            long lastJournalId = vault.write(c -> {
+                try (Statement s = c.createStatement();
+                     ResultSet r = s.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'journal'")) {
+                    return r.next() ? r.getLong(1) : 0L;
+                }
+            });
+            assertEquals(ids[0], lastJournalId, "the last journal id ever given is his: hers was never journaled");
+            List<OutboxItem> queued = vault.outbox().due(10);
+            assertEquals(List.of("reply one"), queued.stream().map(OutboxItem::text).toList(), "oldest first, one per person");
+            assertEquals(ALICE, queued.get(0).recipient());
+
+            vault.journal().acceptAnswering(List.of(), List.of(alice));
+            vault.outbox().delivered(queued.get(0).id());
+            assertEquals(List.of("reply two"), vault.outbox().due(10).stream().map(OutboxItem::text).toList(),
+                    "written again: nothing queued twice");
+            assertThrows(IllegalArgumentException.class, () -> new Journal.Answered(alice.arrival(),
+                    new Journal.Completion(List.of("erased"), List.of(), List.of(), true)), "an erasure is journaled first");
+        }
+    }
+
     @Test
     void opensWithThePrivacySettingsAndTheLatestSchema() throws Exception {
         try (Vault vault = open()) {

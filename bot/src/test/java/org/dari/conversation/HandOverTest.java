@@ -1,0 +1,178 @@
+package org.dari.conversation;
+
+import org.dari.knowledge.Lang;
+import org.dari.safety.RateLimiter;
+import org.dari.transport.InboundMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A hand-over's messages answered in time are stored with it and never journaled; those not
+ * answered in time are journaled and answered once afterwards; a person's replies keep their order;
+ * a store that fails is tried again with the same replies, never by answering again.
+ */
+class HandOverTest {
+    private static final String PERSON = "5c0f7a1e-2b3d-4e6f-8a9b-0c1d2e3f4a5b";
+    private static final String OTHER = "6d1e8b2f-3c4e-4f70-9bac-1d2e3f4a5b6c";
+    private static final Reply PLAIN = Reply.of(List.of("answer"));
+    private static final Reply ERASE = new Reply(List.of("erased"), List.of(), List.of(), true);
+    @TempDir
+    static Path dir;
+    static TestConversations.Fixture fixture;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        fixture = TestConversations.create(dir, ConversationTest.FACTS, Map.of(), (a, s) -> true);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void onceOneOfHerMessagesIsLateHerLaterOnesAreLateTooAndOthersAreNot() {
+        HandOver handOver = new HandOver(5);
+        List<String> told = new ArrayList<>();
+        assertTrue(handOver.answer(0, "her", PLAIN, id -> told.add("0:" + id)), "answered before anything else is late");
+        assertFalse(handOver.answer(1, "her", ERASE, id -> told.add("1:" + id)), "an erasure always goes through the journal");
+        assertFalse(handOver.answer(2, "her", PLAIN, id -> told.add("2:" + id)), "after her late erasure: late too");
+        assertTrue(handOver.answer(3, "other", PLAIN, id -> told.add("3:" + id)), "someone else is not held back");
+        handOver.close();
+        assertFalse(handOver.answer(4, "other", PLAIN, id -> told.add("4:" + id)), "answered after the close: late");
+
+        assertSame(PLAIN, handOver.inTimeReply(0));
+        assertNull(handOver.inTimeReply(1));
+        assertNull(handOver.inTimeReply(2));
+        assertSame(PLAIN, handOver.inTimeReply(3));
+        assertNull(handOver.inTimeReply(4));
+        assertTrue(told.isEmpty(), "a late reply waits for its journal id");
+        handOver.journaled(1, 11);
+        handOver.journaled(2, 12);
+        handOver.journaled(4, 14);
+        assertEquals(List.of("1:11", "2:12", "4:14"), told);
+    }
+
+    @Test
+    void aMessageNotAnsweredWhenTheHandOverClosesIsLateAndToldItsIdAtOnceWhenAnsweredAfter() {
+        HandOver handOver = new HandOver(2);
+        assertTrue(handOver.answer(0, "her", PLAIN, id -> { }));
+        handOver.close();
+        assertNull(handOver.inTimeReply(1), "not answered by the close");
+        handOver.journaled(1, 21);
+        List<Long> told = new ArrayList<>();
+        assertFalse(handOver.answer(1, "other", PLAIN, told::add));
+        assertEquals(List.of(21L), told, "already journaled: told at once");
+    }
+
+    @Test
+    void answersReadyInTimeAreStoredWithTheHandOverAndNeverJournaled() throws Exception {
+        MemoryMessageStore store = new MemoryMessageStore();
+        PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
+        try (Parts parts = new Parts(store, transport, 2, Duration.ofSeconds(20))) { // however slow the machine
+            parts.pipeline.acceptAll(List.of(new InboundMessage(PERSON, "난민이 뭐예요", 1_000L, false),
+                    new InboundMessage(OTHER, "hello", 1_001L, false)));
+            assertEquals(1, store.answeringTries.size(), "one write for the hand-over");
+            assertEquals(2, store.answeringTries.get(0).size(), "both answered in time");
+            assertTrue(store.journalingTries.get(0).isEmpty(), "nothing journaled");
+            assertTrue(parts.pipeline.awaitQuiet(30, TimeUnit.SECONDS));
+            assertEquals(1, transport.to(OTHER));
+            assertTrue(transport.to(PERSON) >= 1);
+        }
+    }
+
+    /**
+     * Her answer is not ready in time (every worker is busy): the hand-over journals her message
+     * and returns; once answered, the reply is recorded against that entry, once.
+     */
+    @Test
+    void aMessageNotAnsweredInTimeIsJournaledThenAnsweredOnce() throws Exception {
+        MemoryMessageStore store = new MemoryMessageStore();
+        PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
+        try (Parts parts = new Parts(store, transport, 1, Duration.ofMillis(20))) {
+            CountDownLatch release = new CountDownLatch(1);
+            parts.dispatcher.submit("someone busy", () -> {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            InboundMessage hers = new InboundMessage(PERSON, "hello", 2_000L, false);
+            parts.pipeline.acceptAll(List.of(hers));
+            assertEquals(List.of(hers), store.journalingTries.get(0), "journaled with the hand-over");
+            assertTrue(store.answeringTries.get(0).isEmpty());
+            assertEquals(1, store.pending().size(), "on disk before the hand-over returned");
+            assertEquals(0, transport.to(PERSON));
+
+            release.countDown();
+            assertTrue(parts.pipeline.awaitQuiet(30, TimeUnit.SECONDS));
+            assertTrue(store.pending().isEmpty(), "answered: the journal entry is gone");
+            Thread.sleep(300); // time for a duplicate to show up
+            assertEquals(1, transport.to(PERSON), "answered once");
+        }
+    }
+
+    /**
+     * The store refuses the hand-over twice (busy, disk full): the same replies are written again
+     * until it takes them. Answering again could give another reply (a session moved on) and a
+     * request for help sent twice.
+     */
+    @Test
+    void aRefusedHandOverIsWrittenAgainWithTheSameRepliesNotAnsweredAgain() throws Exception {
+        MemoryMessageStore store = new MemoryMessageStore();
+        PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
+        try (Parts parts = new Parts(store, transport, 2, Duration.ofSeconds(20))) {
+            store.handOverFailuresLeft.set(2);
+            parts.pipeline.acceptAll(List.of(new InboundMessage(PERSON, "hello", 3_000L, false)));
+            assertEquals(3, store.answeringTries.size(), "two refusals, then stored");
+            Reply first = store.answeringTries.get(0).get(0).reply();
+            for (List<MessageStore.Answered> tryOf : store.answeringTries) {
+                assertSame(first, tryOf.get(0).reply(), "the same reply each time: answered once");
+            }
+            assertTrue(parts.pipeline.awaitQuiet(30, TimeUnit.SECONDS));
+            Thread.sleep(300);
+            assertEquals(1, transport.to(PERSON), "sent once");
+        }
+    }
+
+    private static final class Parts implements AutoCloseable {
+        final Dispatcher dispatcher;
+        final Delivery delivery;
+        final Pipeline pipeline;
+
+        Parts(MessageStore store, PipelineDeliveryTest.Recording transport, int threads, Duration answerWait) {
+            dispatcher = new Dispatcher(threads, 100);
+            delivery = new Delivery(store, transport, Duration.ZERO, a -> Optional.empty(), fixture.personKey(), "notice");
+            pipeline = new Pipeline(store, dispatcher, fixture.conversation(),
+                    new Sessions(Duration.ofMinutes(30), 1000, Lang.KO), new RateLimiter(100, 100, Clock.systemUTC()),
+                    fixture.messages(), delivery, fixture.personKey(), Pipeline.Listener.NONE, answerWait.toNanos());
+            delivery.start();
+        }
+
+        @Override
+        public void close() {
+            pipeline.close();
+            dispatcher.close();
+            delivery.close();
+        }
+    }
+}
