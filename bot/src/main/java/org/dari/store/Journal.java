@@ -220,20 +220,23 @@ public final class Journal {
                 delete(c, journalId);
                 n = 1;
             }
-            queueEffects(c, entry.sender(), person, entry.timestamp(), replies, relayed, linkOps);
+            try (Outbox.Inserter outbox = vault.outbox().inserter(c)) {
+                queueEffects(c, outbox, entry.sender(), person, entry.timestamp(), replies, relayed, linkOps);
+            }
             return n;
         };
     }
 
     /** What a message caused, within the caller's transaction: its replies, relayed messages and link changes. */
-    private void queueEffects(Connection c, String sender, byte[] person, long timestamp, List<String> replies,
-                              List<Relayed> relayed, List<ReferralLinks.Op> linkOps) throws SQLException {
+    private void queueEffects(Connection c, Outbox.Inserter outbox, String sender, byte[] person, long timestamp,
+                              List<String> replies, List<Relayed> relayed, List<ReferralLinks.Op> linkOps)
+            throws SQLException {
         for (int i = 0; i < replies.size(); i++) {
-            vault.outbox().insert(c, sender, replies.get(i), null, Outbox.replySource(timestamp, i));
+            outbox.insert(sender, replies.get(i), null, Outbox.replySource(timestamp, i));
         }
         for (int i = 0; i < relayed.size(); i++) {
             Relayed m = relayed.get(i);
-            vault.outbox().insert(c, m.recipient(), m.text(), m.file(), Outbox.relaySource(person, timestamp, i));
+            outbox.insert(m.recipient(), m.text(), m.file(), Outbox.relaySource(person, timestamp, i));
         }
         for (ReferralLinks.Op op : linkOps) vault.referrals().apply(c, op);
     }
@@ -273,10 +276,13 @@ public final class Journal {
         long now = vault.now();
         return vault.write(c -> {
             long[] ids = n == 0 ? new long[0] : journal(c, unanswered, persons, dedups, now);
-            for (int i = 0; i < answeredPersons.length; i++) {
-                Arrival a = answered.get(i).arrival();
-                Completion done = answered.get(i).completion();
-                queueEffects(c, a.sender(), answeredPersons[i], a.timestamp(), done.replies(), done.relayed(), done.linkOps());
+            try (Outbox.Inserter outbox = vault.outbox().inserter(c)) {
+                for (int i = 0; i < answeredPersons.length; i++) {
+                    Arrival a = answered.get(i).arrival();
+                    Completion done = answered.get(i).completion();
+                    queueEffects(c, outbox, a.sender(), answeredPersons[i], a.timestamp(), done.replies(), done.relayed(),
+                            done.linkOps());
+                }
             }
             return ids;
         });

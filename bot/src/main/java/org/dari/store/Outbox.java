@@ -272,26 +272,62 @@ public final class Outbox {
      * person || source); the source is sealed with the message so rotation can recompute the key.
      */
     long insert(Connection c, String recipient, String text, OutboxFile file, byte[] source) throws SQLException {
-        KeyRing keys = vault.keys();
-        byte[] person = keys.pseudonyms().of(recipient);
-        byte[] idem = keys.index(KeyPurpose.OUTBOX).of(person, source);
-        long now = vault.now();
-        try (PreparedStatement s = c.prepareStatement("INSERT OR IGNORE INTO outbox"
-                + " (person, idem_key, payload, attempts, next_attempt_at, created_at, expires_at)"
-                + " VALUES (?, ?, ?, 0, ?, ?, ?)")) {
-            s.setBytes(1, person);
-            s.setBytes(2, idem);
-            s.setBytes(3, seal(vault.rows(), null, new Message(recipient, text, source, file), person, idem));
-            s.setLong(4, Vault.minuteFloor(now));
-            s.setLong(5, Vault.minuteFloor(now));
-            s.setLong(6, Vault.minuteCeil(now + vault.retention().outboxMax().toMillis()));
-            if (s.executeUpdate() == 1) return Journal.lastInsertId(c);
+        try (Inserter inserter = inserter(c)) {
+            return inserter.insert(recipient, text, file, source);
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT id FROM outbox WHERE idem_key = ?")) {
-            s.setBytes(1, idem);
-            try (ResultSet r = s.executeQuery()) {
+    }
+
+    /** For many inserts in one transaction: its statements are prepared once, not once a row. */
+    Inserter inserter(Connection c) {
+        return new Inserter(c);
+    }
+
+    final class Inserter implements AutoCloseable {
+        private final Connection c;
+        private PreparedStatement insert;
+        private PreparedStatement lastId;
+        private PreparedStatement find;
+
+        private Inserter(Connection c) {
+            this.c = c;
+        }
+
+        /** As {@link Outbox#insert}. */
+        long insert(String recipient, String text, OutboxFile file, byte[] source) throws SQLException {
+            KeyRing keys = vault.keys();
+            byte[] person = keys.pseudonyms().of(recipient);
+            byte[] idem = keys.index(KeyPurpose.OUTBOX).of(person, source);
+            long now = vault.now();
+            if (insert == null) {
+                insert = c.prepareStatement("INSERT OR IGNORE INTO outbox"
+                        + " (person, idem_key, payload, attempts, next_attempt_at, created_at, expires_at)"
+                        + " VALUES (?, ?, ?, 0, ?, ?, ?)");
+            }
+            insert.setBytes(1, person);
+            insert.setBytes(2, idem);
+            insert.setBytes(3, seal(vault.rows(), null, new Message(recipient, text, source, file), person, idem));
+            insert.setLong(4, Vault.minuteFloor(now));
+            insert.setLong(5, Vault.minuteFloor(now));
+            insert.setLong(6, Vault.minuteCeil(now + vault.retention().outboxMax().toMillis()));
+            if (insert.executeUpdate() == 1) {
+                if (lastId == null) lastId = c.prepareStatement("SELECT last_insert_rowid()");
+                try (ResultSet r = lastId.executeQuery()) {
+                    r.next();
+                    return r.getLong(1);
+                }
+            }
+            if (find == null) find = c.prepareStatement("SELECT id FROM outbox WHERE idem_key = ?");
+            find.setBytes(1, idem);
+            try (ResultSet r = find.executeQuery()) {
                 r.next();
                 return r.getLong(1);
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement s : new PreparedStatement[] {insert, lastId, find}) {
+                if (s != null) s.close();
             }
         }
     }
