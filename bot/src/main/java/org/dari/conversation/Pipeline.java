@@ -30,6 +30,8 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     private static final SafeLog LOG = SafeLog.of(Pipeline.class);
     private static final long COMPLETE_RETRY_MIN_MS = 100;
     private static final long COMPLETE_RETRY_MAX_MS = 60_000;
+    /** The longest pause between two tries of a hand-over's write: the transport waits meanwhile. */
+    private static final long STORE_RETRY_MAX_MS = 5_000;
     /**
      * How long a hand-over waits for its answers before journaling those not ready: answering takes
      * well under a millisecond, so nearly every message is answered in time and written once; a slow
@@ -106,7 +108,8 @@ public final class Pipeline implements BatchSink, AutoCloseable {
      * fsync for the hand-over). A late message's reply is recorded against its journal entry when
      * ready, so a crash at any point ends with every stored message answered once after restart.
      * If the store fails (busy, disk full), the same write is tried again until it succeeds: the
-     * messages are never answered a second time. Throws only once closed (or interrupted).
+     * messages are never answered a second time. Throws only once closed, or when interrupted
+     * while the store refuses (at shutdown).
      */
     @Override
     public void acceptAll(List<InboundMessage> batch) throws InterruptedException {
@@ -132,7 +135,12 @@ public final class Pipeline implements BatchSink, AutoCloseable {
             String key = keys.get(i);
             dispatcher.submit(key, () -> answerInHandOver(handOver, index, message, key, acceptedNanos));
         }
-        handOver.await(answerWaitNanos);
+        boolean interrupted = false;
+        try {
+            handOver.await(answerWaitNanos);
+        } catch (InterruptedException e) {
+            interrupted = true; // they are being answered: store them all the same, as late if need be
+        }
         handOver.close();
         List<InboundMessage> late = new ArrayList<>();
         List<MessageStore.Answered> answered = new ArrayList<>();
@@ -141,7 +149,12 @@ public final class Pipeline implements BatchSink, AutoCloseable {
             if (reply != null) answered.add(new MessageStore.Answered(admitted.get(i), reply));
             else late.add(admitted.get(i));
         }
-        long[] journalIds = storeDurably(late, answered);
+        long[] journalIds;
+        try {
+            journalIds = storeDurably(late, answered);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
         for (MessageStore.Answered a : answered) listener.answered(a.message(), acceptedNanos);
         if (!answered.isEmpty()) delivery.wake();
         for (int i = 0, j = 0; i < admitted.size(); i++) {
@@ -156,7 +169,7 @@ public final class Pipeline implements BatchSink, AutoCloseable {
                 return store.acceptAnswering(late, answered);
             } catch (RuntimeException e) {
                 if (closed) throw e;
-                long waitMs = Math.min(COMPLETE_RETRY_MAX_MS, COMPLETE_RETRY_MIN_MS << Math.min(failures, 20));
+                long waitMs = Math.min(STORE_RETRY_MAX_MS, COMPLETE_RETRY_MIN_MS << Math.min(failures, 20));
                 LOG.error("pipeline.answer_not_stored", "error", SafeLog.kind(e), "failures", failures + 1,
                         "retry_ms", waitMs);
                 if (closing.await(waitMs, TimeUnit.MILLISECONDS)) throw e;

@@ -132,6 +132,48 @@ class HandOverTest {
     }
 
     /**
+     * The receiving thread is interrupted (a shutdown) while it waits for answers: the messages are
+     * being answered, so the hand-over is stored all the same (here journaled, as nothing was answered
+     * yet), and the thread keeps its interrupt.
+     */
+    @Test
+    void anInterruptWhileWaitingForAnswersStillStoresTheHandOver() throws Exception {
+        MemoryMessageStore store = new MemoryMessageStore();
+        PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
+        try (Parts parts = new Parts(store, transport, 1, Duration.ofSeconds(20))) {
+            CountDownLatch release = new CountDownLatch(1);
+            parts.dispatcher.submit("someone busy", () -> {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            InboundMessage hers = new InboundMessage(PERSON, "hello", 4_000L, false);
+            java.util.concurrent.atomic.AtomicBoolean keptInterrupt = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread receiving = new Thread(() -> {
+                try {
+                    parts.pipeline.acceptAll(List.of(hers));
+                    keptInterrupt.set(Thread.currentThread().isInterrupted());
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            });
+            receiving.start();
+            PipelineDeliveryTest.await("waiting for the answer", () -> receiving.getState() == Thread.State.TIMED_WAITING);
+            receiving.interrupt();
+            receiving.join(10_000);
+            assertNull(failed.get(), "the hand-over call did not fail");
+            assertTrue(keptInterrupt.get(), "the interrupt is kept for the caller");
+            assertEquals(1, store.pending().size(), "journaled all the same");
+            release.countDown();
+            assertTrue(parts.pipeline.awaitQuiet(30, TimeUnit.SECONDS));
+            assertEquals(1, transport.to(PERSON), "answered once");
+        }
+    }
+
+    /**
      * The store refuses the hand-over twice (busy, disk full): the same replies are written again
      * until it takes them. Answering again could give another reply (a session moved on) and a
      * request for help sent twice.
