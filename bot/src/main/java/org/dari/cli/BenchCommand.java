@@ -158,8 +158,10 @@ final class BenchCommand implements Callable<Integer> {
                 long referralSends = toCaseworkers.sum() - referralsBefore;
                 Stats sat = saturated.stats();
 
+                long lateBefore = bot.pipeline().journaledLate();
                 Recorder paced = load.run("latency", messages, people, rate, duration, progress);
                 Stats lat = paced.stats();
+                double latePercent = 100.0 * (bot.pipeline().journaledLate() - lateBefore) / Math.max(1, paced.count());
 
                 progress.phase("delivery", 0);
                 long drainStart = System.nanoTime();
@@ -186,8 +188,9 @@ final class BenchCommand implements Callable<Integer> {
                         msgsPerSecond, saturated.count(), sustainedSeconds, answeredPerSecond, referralSends);
                 out.printf(Locale.ROOT, "  latency while saturated    p50 %.2f ms  p99 %.2f ms  max %.2f ms (includes waiting behind a full queue)%n",
                         sat.p50(), sat.p99(), sat.max());
-                out.printf(Locale.ROOT, "latency at %d msgs/s       p50 %.2f ms  p99 %.2f ms  max %.2f ms (accepted → reply queued; %d messages, achieved %.0f msgs/s)%n",
-                        rate, lat.p50(), lat.p99(), lat.max(), paced.count(), paced.count() / paced.seconds());
+                out.printf(Locale.ROOT, "latency at %d msgs/s       p50 %.2f ms  p99 %.2f ms  max %.2f ms (accepted → reply queued; %d messages, achieved %.0f msgs/s;"
+                                + " %.2f %% journaled, not answered in time)%n",
+                        rate, lat.p50(), lat.p99(), lat.max(), paced.count(), paced.count() / paced.seconds(), latePercent);
                 out.printf(Locale.ROOT, "cost of one message          %.3f ms CPU = %.1f × a bare retrieval decision; %.2f SQLite transactions%n",
                         cpuPerMessageMs, overRetrieval, commitsPerMessage);
                 out.printf(Locale.ROOT, "outbox drained               %s in %.1f s after the load; %d sends, %d timers set%n",
@@ -197,9 +200,10 @@ final class BenchCommand implements Callable<Integer> {
                         sessions, heapSessions, load.peopleSeen());
                 out.printf(Locale.ROOT, "msgs_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sat_p99_ms=%.2f retrieval_p50_ms=%.3f"
                                 + " retrieval_p99_ms=%.3f start_s=%.2f heap_mb=%d heap_10k_sessions_mb=%d cpu_per_msg_ms=%.3f"
-                                + " pipeline_over_retrieval=%.1f commits_per_msg=%.2f answered_per_s=%.0f drained=%s%n",
+                                + " pipeline_over_retrieval=%.1f commits_per_msg=%.2f answered_per_s=%.0f late_pct=%.2f drained=%s%n",
                         msgsPerSecond, lat.p50(), lat.p99(), lat.max(), sat.p99(), retrieval.p50(), retrieval.p99(),
-                        startSeconds, progress.peakHeapMb(), heapSessions, cpuPerMessageMs, overRetrieval, commitsPerMessage, answeredPerSecond, drained);
+                        startSeconds, progress.peakHeapMb(), heapSessions, cpuPerMessageMs, overRetrieval, commitsPerMessage,
+                        answeredPerSecond, latePercent, drained);
                 // a phase whose replies were not all sent in time makes its figures meaningless
                 if (!warmedUp || !sentAll) err.println("bench: replies were still waiting after 120 s (warm-up sent: " + warmedUp + ", throughput sent: " + sentAll + ")");
                 return warmedUp && sentAll && drained ? 0 : Main.EXIT_FAILURE;

@@ -55,6 +55,7 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     private final UnaryOperator<String> personKey;
     private final Listener listener;
     private final long answerWaitNanos;
+    private final java.util.concurrent.atomic.LongAdder journaledLate = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
     private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
@@ -152,6 +153,7 @@ public final class Pipeline implements BatchSink, AutoCloseable {
         long[] journalIds;
         try {
             journalIds = storeDurably(late, answered);
+            journaledLate.add(late.size());
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }
@@ -175,6 +177,11 @@ public final class Pipeline implements BatchSink, AutoCloseable {
                 if (closing.await(waitMs, TimeUnit.MILLISECONDS)) throw e;
             }
         }
+    }
+
+    /** Messages journaled because their answer was not ready when their hand-over was stored (dari bench). */
+    public long journaledLate() {
+        return journaledLate.sum();
     }
 
     /** The flood check: true if the message goes on to be answered. */
