@@ -44,6 +44,11 @@ public interface MessageStore {
         public Answered {
             if (reply.eraseSender()) throw new IllegalArgumentException("an erasure goes through the journal");
         }
+
+        @Override
+        public String toString() {
+            return "Answered[redacted]";
+        }
     }
 
     /**

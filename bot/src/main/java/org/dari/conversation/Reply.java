@@ -19,6 +19,13 @@ public record Reply(List<String> texts, List<OutboundMessage> relayed, List<Refe
         linkOps = List.copyOf(linkOps);
     }
 
+    /** Counts only: the texts (a relayed caseworker's words among them) never reach a log. */
+    @Override
+    public String toString() {
+        return "Reply[texts=" + texts.size() + ", relayed=" + relayed.size() + ", linkOps=" + linkOps.size()
+                + ", eraseSender=" + eraseSender + "]";
+    }
+
     public static Reply of(List<String> texts) {
         return new Reply(texts, List.of(), List.of(), false);
     }

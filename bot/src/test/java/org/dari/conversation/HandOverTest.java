@@ -71,6 +71,19 @@ class HandOverTest {
         assertEquals(List.of("1:11", "2:12", "4:14"), told);
     }
 
+    /** What a hand-over holds can end up in a log line or an exception: it never prints what anyone wrote. */
+    @Test
+    void aReplyAndAnAnsweredMessagePrintNoTextAndNoNumber() {
+        String canary = "CANARY-TEXT-7f3a";
+        Reply reply = new Reply(List.of(canary), List.of(new org.dari.transport.OutboundMessage(OTHER, canary)),
+                List.of(), false);
+        MessageStore.Answered answered = new MessageStore.Answered(new InboundMessage(PERSON, canary, 1L, false), reply);
+        for (String printed : List.of(reply.toString(), answered.toString())) {
+            assertFalse(printed.contains(canary), printed);
+            assertFalse(printed.contains(PERSON) || printed.contains(OTHER), printed);
+        }
+    }
+
     @Test
     void aMessageNotAnsweredWhenTheHandOverClosesIsLateAndToldItsIdAtOnceWhenAnsweredAfter() {
         HandOver handOver = new HandOver(2);
