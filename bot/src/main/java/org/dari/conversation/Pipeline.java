@@ -55,6 +55,7 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     private final UnaryOperator<String> personKey;
     private final Listener listener;
     private final long answerWaitNanos;
+    private final Object handingOver = new Object();
     private final java.util.concurrent.atomic.LongAdder journaledLate = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
     private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
@@ -108,12 +109,19 @@ public final class Pipeline implements BatchSink, AutoCloseable {
      * its reply stored, and one that is not yet answered is journaled, both in one transaction (one
      * fsync for the hand-over). A late message's reply is recorded against its journal entry when
      * ready, so a crash at any point ends with every stored message answered once after restart.
-     * If the store fails (busy, disk full), the same write is tried again until it succeeds: the
-     * messages are never answered a second time. Throws only once closed, or when interrupted
-     * while the store refuses (at shutdown).
+     * If the store refuses the write, the messages are journaled instead and the replies already
+     * made recorded against them ({@link #store}): a message is never answered a second time.
+     * One hand-over at a time. Throws only once closed, or when interrupted while the store
+     * refuses (at shutdown).
      */
     @Override
     public void acceptAll(List<InboundMessage> batch) throws InterruptedException {
+        synchronized (handingOver) { // one hand-over at a time: a person's replies keep her order
+            acceptAllNow(batch);
+        }
+    }
+
+    private void acceptAllNow(List<InboundMessage> batch) throws InterruptedException {
         if (closed) throw new IllegalStateException("pipeline is closed");
         long acceptedNanos = listener == Listener.NONE ? 0 : System.nanoTime();
         List<InboundMessage> admitted = new ArrayList<>(batch.size());
@@ -130,19 +138,41 @@ public final class Pipeline implements BatchSink, AutoCloseable {
         }
         if (admitted.isEmpty()) return;
         HandOver handOver = new HandOver(admitted.size());
+        boolean interrupted = false;
         for (int i = 0; i < admitted.size(); i++) {
             int index = i;
             InboundMessage message = admitted.get(i);
             String key = keys.get(i);
-            dispatcher.submit(key, () -> answerInHandOver(handOver, index, message, key, acceptedNanos));
+            while (true) {
+                try {
+                    dispatcher.submit(key, () -> answerInHandOver(handOver, index, message, key, acceptedNanos));
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the ones before are being answered: all of them are stored
+                }
+            }
         }
-        boolean interrupted = false;
         try {
             handOver.await(answerWaitNanos);
         } catch (InterruptedException e) {
             interrupted = true; // they are being answered: store them all the same, as late if need be
         }
         handOver.close();
+        try {
+            store(handOver, admitted, keys, acceptedNanos);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * One transaction for the hand-over. If the store refuses it, every message is journaled instead
+     * (tried until the store takes it) and each reply already made is then recorded on its own,
+     * in order, as a late reply is: one reply the store cannot take (or a full disk) then holds
+     * back only its own person, and no message is answered twice.
+     */
+    private void store(HandOver handOver, List<InboundMessage> admitted, List<String> keys, long acceptedNanos)
+            throws InterruptedException {
         List<InboundMessage> late = new ArrayList<>();
         List<MessageStore.Answered> answered = new ArrayList<>();
         for (int i = 0; i < admitted.size(); i++) {
@@ -150,25 +180,36 @@ public final class Pipeline implements BatchSink, AutoCloseable {
             if (reply != null) answered.add(new MessageStore.Answered(admitted.get(i), reply));
             else late.add(admitted.get(i));
         }
-        long[] journalIds;
         try {
-            journalIds = storeDurably(late, answered);
+            long[] journalIds = store.acceptAnswering(late, answered);
             journaledLate.add(late.size());
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
+            for (MessageStore.Answered a : answered) listener.answered(a.message(), acceptedNanos);
+            if (!answered.isEmpty()) delivery.wake();
+            for (int i = 0, j = 0; i < admitted.size(); i++) {
+                if (handOver.inTimeReply(i) == null) handOver.journaled(i, journalIds[j++]);
+            }
+            return;
+        } catch (RuntimeException e) {
+            if (closed) throw e;
+            LOG.error("pipeline.answer_not_stored", "error", SafeLog.kind(e), "messages", admitted.size());
         }
-        for (MessageStore.Answered a : answered) listener.answered(a.message(), acceptedNanos);
-        if (!answered.isEmpty()) delivery.wake();
-        for (int i = 0, j = 0; i < admitted.size(); i++) {
-            if (handOver.inTimeReply(i) == null) handOver.journaled(i, journalIds[j++]);
+        long[] journalIds = journalDurably(admitted);
+        journaledLate.add(admitted.size());
+        for (int i = 0; i < admitted.size(); i++) {
+            Reply reply = handOver.inTimeReply(i);
+            if (reply != null) {
+                complete(new Completion(journalIds[i], admitted.get(i), keys.get(i), reply, acceptedNanos), 0);
+            } else {
+                handOver.journaled(i, journalIds[i]);
+            }
         }
     }
 
-    private long[] storeDurably(List<InboundMessage> late, List<MessageStore.Answered> answered)
-            throws InterruptedException {
-        for (int failures = 0; ; failures++) {
+    /** Journals the messages, trying again with backoff until the store takes them or the pipeline closes. */
+    private long[] journalDurably(List<InboundMessage> messages) throws InterruptedException {
+        for (int failures = 1; ; failures++) {
             try {
-                return store.acceptAnswering(late, answered);
+                return store.acceptAll(messages);
             } catch (RuntimeException e) {
                 if (closed) throw e;
                 long waitMs = Math.min(STORE_RETRY_MAX_MS, COMPLETE_RETRY_MIN_MS << Math.min(failures, 20));
@@ -223,7 +264,15 @@ public final class Pipeline implements BatchSink, AutoCloseable {
     }
 
     private void answerInHandOver(HandOver handOver, int index, InboundMessage message, String key, long acceptedNanos) {
-        Reply reply = answer(message, key);
+        Reply answered;
+        try {
+            answered = answer(message, key);
+        } catch (RuntimeException e) {
+            // never leave a message unsettled: it would be late without holding her next ones back
+            LOG.error("pipeline.answer_failed", "error", SafeLog.kind(e));
+            answered = Reply.of(List.of(messages.get(Lang.KO, "try_again")));
+        }
+        Reply reply = answered;
         handOver.answer(index, key, reply,
                 journalId -> complete(new Completion(journalId, message, key, reply, acceptedNanos), 0));
     }

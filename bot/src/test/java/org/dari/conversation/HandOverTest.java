@@ -187,25 +187,51 @@ class HandOverTest {
     }
 
     /**
-     * The store refuses the hand-over twice (busy, disk full): the same replies are written again
-     * until it takes them. Answering again could give another reply (a session moved on) and a
-     * request for help sent twice.
+     * The store refuses the hand-over (busy, disk full): the messages are journaled instead and the
+     * same replies recorded against them, never made again. Answering again could give another
+     * reply (a session moved on) and a request for help sent twice.
      */
     @Test
-    void aRefusedHandOverIsWrittenAgainWithTheSameRepliesNotAnsweredAgain() throws Exception {
+    void aRefusedHandOverIsJournaledAndItsRepliesRecordedNotAnsweredAgain() throws Exception {
         MemoryMessageStore store = new MemoryMessageStore();
         PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
         try (Parts parts = new Parts(store, transport, 2, Duration.ofSeconds(20))) {
-            store.handOverFailuresLeft.set(2);
+            store.handOverFailuresLeft.set(1);
             parts.pipeline.acceptAll(List.of(new InboundMessage(PERSON, "hello", 3_000L, false)));
-            assertEquals(3, store.answeringTries.size(), "two refusals, then stored");
-            Reply first = store.answeringTries.get(0).get(0).reply();
-            for (List<MessageStore.Answered> tryOf : store.answeringTries) {
-                assertSame(first, tryOf.get(0).reply(), "the same reply each time: answered once");
-            }
+            assertEquals(1, store.answeringTries.size(), "refused once, not tried whole again");
+            Reply made = store.answeringTries.get(0).get(0).reply();
             assertTrue(parts.pipeline.awaitQuiet(30, TimeUnit.SECONDS));
+            assertEquals(1, store.completedReplies.size());
+            assertSame(made, store.completedReplies.get(0), "the same reply: answered once");
             Thread.sleep(300);
             assertEquals(1, transport.to(PERSON), "sent once");
+        }
+    }
+
+    /**
+     * One reply the store can never take (here: any reply to her) must not stop everyone: the
+     * hand-over returns, the others are answered, and her message stays journaled, retried alone.
+     */
+    @Test
+    void aReplyTheStoreCannotTakeHoldsBackOnlyItsOwnPerson() throws Exception {
+        MemoryMessageStore store = new MemoryMessageStore();
+        PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
+        try (Parts parts = new Parts(store, transport, 2, Duration.ofSeconds(20))) {
+            store.poisonSender = PERSON;
+            Thread receiving = new Thread(() -> {
+                try {
+                    parts.pipeline.acceptAll(List.of(new InboundMessage(PERSON, "hello", 5_000L, false),
+                            new InboundMessage(OTHER, "hello", 5_001L, false)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            receiving.start();
+            receiving.join(10_000);
+            assertFalse(receiving.isAlive(), "the hand-over returned: the transport goes on taking messages");
+            PipelineDeliveryTest.await("the other answered", () -> transport.to(OTHER) == 1);
+            assertEquals(0, transport.to(PERSON));
+            assertEquals(1, store.pending().size(), "hers stays journaled, so a restart answers it");
         }
     }
 

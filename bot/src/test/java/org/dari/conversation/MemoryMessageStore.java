@@ -42,8 +42,14 @@ final class MemoryMessageStore implements MessageStore {
         return id;
     }
 
+    /** Replies recorded against a journal entry (complete), as given; and a sender whose replies the store can never take. */
+    final List<Reply> completedReplies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile String poisonSender;
+
     @Override
     public synchronized void complete(long journalId, InboundMessage message, Reply reply) {
+        completedReplies.add(reply);
+        if (message.sender().equals(poisonSender)) throw new StoreFailure();
         if (completeFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             completeFailures.incrementAndGet();
             throw new StoreFailure();
@@ -69,6 +75,7 @@ final class MemoryMessageStore implements MessageStore {
         answeringTries.add(List.copyOf(answered));
         journalingTries.add(List.copyOf(unanswered));
         if (handOverFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new StoreFailure();
+        if (answered.stream().anyMatch(a -> a.message().sender().equals(poisonSender))) throw new StoreFailure();
         return MessageStore.super.acceptAnswering(unanswered, answered);
     }
 
