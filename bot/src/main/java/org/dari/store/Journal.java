@@ -53,7 +53,16 @@ public final class Journal {
      * The same sender and timestamp (accepted before, or twice in this list) give the same id.
      */
     public long[] acceptAll(List<Arrival> arrivals) {
-        KeyRing keys = vault.keys();
+        Keyed keyed = keyed(vault.keys(), arrivals);
+        long now = vault.now();
+        return vault.write(c -> journal(c, arrivals, keyed, now));
+    }
+
+    /** Each arrival's pseudonym and journal dedup key, made before taking the store. */
+    private record Keyed(byte[][] persons, byte[][] dedups) {
+    }
+
+    private static Keyed keyed(KeyRing keys, List<Arrival> arrivals) {
         int n = arrivals.size();
         byte[][] persons = new byte[n][];
         byte[][] dedups = new byte[n][];
@@ -61,13 +70,13 @@ public final class Journal {
             persons[i] = keys.pseudonyms().of(arrivals.get(i).sender());
             dedups[i] = dedupKey(keys, persons[i], arrivals.get(i).timestamp());
         }
-        long now = vault.now();
-        return vault.write(c -> journal(c, arrivals, persons, dedups, now));
+        return new Keyed(persons, dedups);
     }
 
-    private long[] journal(Connection c, List<Arrival> arrivals, byte[][] persons, byte[][] dedups, long now)
-            throws SQLException {
+    private long[] journal(Connection c, List<Arrival> arrivals, Keyed keyed, long now) throws SQLException {
         int n = arrivals.size();
+        byte[][] persons = keyed.persons();
+        byte[][] dedups = keyed.dedups();
         long expires = now + vault.retention().journalMax().toMillis();
         long[] ids = new long[n];
         try (PreparedStatement find = c.prepareStatement("SELECT id FROM journal WHERE dedup = ?");
@@ -262,20 +271,14 @@ public final class Journal {
      */
     public long[] acceptAnswering(List<Arrival> unanswered, List<Answered> answered) {
         KeyRing keys = vault.keys();
-        int n = unanswered.size();
-        byte[][] persons = new byte[n][];
-        byte[][] dedups = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            persons[i] = keys.pseudonyms().of(unanswered.get(i).sender());
-            dedups[i] = dedupKey(keys, persons[i], unanswered.get(i).timestamp());
-        }
+        Keyed keyed = keyed(keys, unanswered);
         byte[][] answeredPersons = new byte[answered.size()][];
         for (int i = 0; i < answeredPersons.length; i++) {
             answeredPersons[i] = keys.pseudonyms().of(answered.get(i).arrival().sender());
         }
         long now = vault.now();
         return vault.write(c -> {
-            long[] ids = n == 0 ? new long[0] : journal(c, unanswered, persons, dedups, now);
+            long[] ids = unanswered.isEmpty() ? new long[0] : journal(c, unanswered, keyed, now);
             try (Outbox.Inserter outbox = vault.outbox().inserter(c)) {
                 for (int i = 0; i < answeredPersons.length; i++) {
                     Arrival a = answered.get(i).arrival();

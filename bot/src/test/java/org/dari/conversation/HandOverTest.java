@@ -1,7 +1,6 @@
 package org.dari.conversation;
 
 import org.dari.knowledge.Lang;
-import org.dari.safety.RateLimiter;
 import org.dari.transport.InboundMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,12 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -100,7 +97,7 @@ class HandOverTest {
     void answersReadyInTimeAreStoredWithTheHandOverAndNeverJournaled() throws Exception {
         MemoryMessageStore store = new MemoryMessageStore();
         PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
-        try (Parts parts = new Parts(store, transport, 2, Duration.ofSeconds(20))) { // however slow the machine
+        try (PipelineDeliveryTest.Parts parts = parts(store, transport, 2, Duration.ofSeconds(20))) { // however slow the machine
             parts.pipeline.acceptAll(List.of(new InboundMessage(PERSON, "난민이 뭐예요", 1_000L, false),
                     new InboundMessage(OTHER, "hello", 1_001L, false)));
             assertEquals(1, store.answeringTries.size(), "one write for the hand-over");
@@ -120,15 +117,8 @@ class HandOverTest {
     void aMessageNotAnsweredInTimeIsJournaledThenAnsweredOnce() throws Exception {
         MemoryMessageStore store = new MemoryMessageStore();
         PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
-        try (Parts parts = new Parts(store, transport, 1, Duration.ofMillis(20))) {
-            CountDownLatch release = new CountDownLatch(1);
-            parts.dispatcher.submit("someone busy", () -> {
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+        try (PipelineDeliveryTest.Parts parts = parts(store, transport, 1, Duration.ofMillis(20))) {
+            CountDownLatch release = occupyTheOnlyWorker(parts);
             InboundMessage hers = new InboundMessage(PERSON, "hello", 2_000L, false);
             parts.pipeline.acceptAll(List.of(hers));
             assertEquals(List.of(hers), store.journalingTries.get(0), "journaled with the hand-over");
@@ -153,15 +143,8 @@ class HandOverTest {
     void anInterruptWhileWaitingForAnswersStillStoresTheHandOver() throws Exception {
         MemoryMessageStore store = new MemoryMessageStore();
         PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
-        try (Parts parts = new Parts(store, transport, 1, Duration.ofSeconds(20))) {
-            CountDownLatch release = new CountDownLatch(1);
-            parts.dispatcher.submit("someone busy", () -> {
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+        try (PipelineDeliveryTest.Parts parts = parts(store, transport, 1, Duration.ofSeconds(20))) {
+            CountDownLatch release = occupyTheOnlyWorker(parts);
             InboundMessage hers = new InboundMessage(PERSON, "hello", 4_000L, false);
             java.util.concurrent.atomic.AtomicBoolean keptInterrupt = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
@@ -195,7 +178,7 @@ class HandOverTest {
     void aRefusedHandOverIsJournaledAndItsRepliesRecordedNotAnsweredAgain() throws Exception {
         MemoryMessageStore store = new MemoryMessageStore();
         PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
-        try (Parts parts = new Parts(store, transport, 2, Duration.ofSeconds(20))) {
+        try (PipelineDeliveryTest.Parts parts = parts(store, transport, 2, Duration.ofSeconds(20))) {
             store.handOverFailuresLeft.set(1);
             parts.pipeline.acceptAll(List.of(new InboundMessage(PERSON, "hello", 3_000L, false)));
             assertEquals(1, store.answeringTries.size(), "refused once, not tried whole again");
@@ -216,7 +199,7 @@ class HandOverTest {
     void aReplyTheStoreCannotTakeHoldsBackOnlyItsOwnPerson() throws Exception {
         MemoryMessageStore store = new MemoryMessageStore();
         PipelineDeliveryTest.Recording transport = new PipelineDeliveryTest.Recording();
-        try (Parts parts = new Parts(store, transport, 2, Duration.ofSeconds(20))) {
+        try (PipelineDeliveryTest.Parts parts = parts(store, transport, 2, Duration.ofSeconds(20))) {
             store.poisonSender = PERSON;
             Thread receiving = new Thread(() -> {
                 try {
@@ -235,25 +218,22 @@ class HandOverTest {
         }
     }
 
-    private static final class Parts implements AutoCloseable {
-        final Dispatcher dispatcher;
-        final Delivery delivery;
-        final Pipeline pipeline;
+    private static PipelineDeliveryTest.Parts parts(MessageStore store, PipelineDeliveryTest.Recording transport,
+                                                    int threads, Duration answerWait) {
+        return new PipelineDeliveryTest.Parts(fixture, store, transport, new Sessions(Duration.ofMinutes(30), 1000, Lang.KO),
+                threads, answerWait.toNanos());
+    }
 
-        Parts(MessageStore store, PipelineDeliveryTest.Recording transport, int threads, Duration answerWait) {
-            dispatcher = new Dispatcher(threads, 100);
-            delivery = new Delivery(store, transport, Duration.ZERO, a -> Optional.empty(), fixture.personKey(), "notice");
-            pipeline = new Pipeline(store, dispatcher, fixture.conversation(),
-                    new Sessions(Duration.ofMinutes(30), 1000, Lang.KO), new RateLimiter(100, 100, Clock.systemUTC()),
-                    fixture.messages(), delivery, fixture.personKey(), Pipeline.Listener.NONE, answerWait.toNanos());
-            delivery.start();
-        }
-
-        @Override
-        public void close() {
-            pipeline.close();
-            dispatcher.close();
-            delivery.close();
-        }
+    /** Keeps the pipeline's only worker busy until the latch is released. */
+    private static CountDownLatch occupyTheOnlyWorker(PipelineDeliveryTest.Parts parts) throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        parts.dispatcher.submit("someone busy", () -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return release;
     }
 }

@@ -74,15 +74,23 @@ class PipelineDeliveryTest {
         }
     }
 
-    private static final class Parts implements AutoCloseable {
-        final Dispatcher dispatcher = new Dispatcher(2, 100);
+    /** A pipeline with its dispatcher and delivery over the given store and transport. */
+    static final class Parts implements AutoCloseable {
+        final Dispatcher dispatcher;
         final Delivery delivery;
         final Pipeline pipeline;
 
         Parts(MessageStore store, Transport transport, Sessions sessions) {
+            this(fixture, store, transport, sessions, 2, Pipeline.ANSWER_WAIT_NANOS);
+        }
+
+        Parts(TestConversations.Fixture fixture, MessageStore store, Transport transport, Sessions sessions,
+              int threads, long answerWaitNanos) {
+            dispatcher = new Dispatcher(threads, 100);
             delivery = new Delivery(store, transport, Duration.ZERO, a -> Optional.empty(), fixture.personKey(), "notice");
             pipeline = new Pipeline(store, dispatcher, fixture.conversation(), sessions,
-                    new RateLimiter(100, 100, Clock.systemUTC()), fixture.messages(), delivery, fixture.personKey());
+                    new RateLimiter(100, 100, Clock.systemUTC()), fixture.messages(), delivery, fixture.personKey(),
+                    Pipeline.Listener.NONE, answerWaitNanos);
             delivery.start();
         }
 
