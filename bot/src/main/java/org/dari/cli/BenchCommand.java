@@ -140,11 +140,15 @@ final class BenchCommand implements Callable<Integer> {
                 }
 
                 Load load = new Load(transport, new Random(seed), current, arrivals);
-                // warm-up: the JIT compiles the pipeline before anything is measured
-                load.run("warm-up", Math.min(messages, 5_000), people, 0, duration, progress);
-                // the measured phase starts from an empty outbox: the warm-up's replies are not its work
-                boolean warmedUp = bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS);
+                // warm-up: rounds until the JIT compiler is nearly idle, so that the phases measure the
+                // bot as it runs for hours, not the compiler finishing its work (which took half a core
+                // through the throughput phase after a single round of 5,000)
+                WarmUp warmUp = warmUp(load, bot, progress);
+                boolean warmedUp = warmUp.quiet();
                 long cpuBefore = processCpuNanos();
+                java.util.Map<String, Long> threadCpuBefore = threadCpuNanos();
+                long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                long gcBefore = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionTime()).sum();
                 long commitsBefore = state.commits();
                 long referralsBefore = toCaseworkers.sum();
                 Recorder saturated = load.run("throughput", messages, people, 0, duration, progress);
@@ -154,6 +158,10 @@ final class BenchCommand implements Callable<Integer> {
                 boolean sentAll = bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS);
                 double sustainedSeconds = (System.nanoTime() - saturated.start) / 1e9;
                 long cpuUsed = processCpuNanos() - cpuBefore;
+                String cpuByThread = cpuByThread(threadCpuBefore, threadCpuNanos(), cpuUsed, saturated.count())
+                        + String.format(Locale.ROOT, " (of which compiling %d ms, collecting %d ms in all)",
+                        ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore,
+                        ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionTime()).sum() - gcBefore);
                 double commitsPerMessage = (double) (state.commits() - commitsBefore) / Math.max(1, saturated.count());
                 long referralSends = toCaseworkers.sum() - referralsBefore;
                 Stats sat = saturated.stats();
@@ -180,6 +188,8 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "dari bench: %d cores, Java %s, journal and outbox in SQLite (WAL, synchronous=FULL) on %s%n",
                         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), fileSystem(dir));
                 out.printf(Locale.ROOT, "start to first answer        %.2f s (from JVM start, signing key created on this first run)%n", startSeconds);
+                out.printf(Locale.ROOT, "warm-up                      %d messages, until the compiler used %.1f %% of a core (under %.0f %%, or %d messages at most)%n",
+                        warmUp.messages(), 100 * warmUp.compilingShare(), 100 * COMPILER_IDLE, WARMUP_MAX);
                 out.printf(Locale.ROOT, "classifier blended in        %.2f s after JVM start (until then Lucene alone answers)%n", classifierSeconds);
                 out.printf(Locale.ROOT, "retrieval decision           p50 %.3f ms  p99 %.3f ms  mean %.3f ms (%d questions, warmed up, one thread)%n",
                         retrieval.p50(), retrieval.p99(), retrieval.mean(), BenchMix.questions().size());
@@ -193,6 +203,7 @@ final class BenchCommand implements Callable<Integer> {
                         rate, lat.p50(), lat.p99(), lat.max(), paced.count(), paced.count() / paced.seconds(), latePercent);
                 out.printf(Locale.ROOT, "cost of one message          %.3f ms CPU = %.1f × a bare retrieval decision; %.2f SQLite transactions%n",
                         cpuPerMessageMs, overRetrieval, commitsPerMessage);
+                out.printf(Locale.ROOT, "  CPU by thread, per message %s%n", cpuByThread);
                 out.printf(Locale.ROOT, "outbox drained               %s in %.1f s after the load; %d sends, %d timers set%n",
                         drained ? "yes" : "NO", drainSeconds, transport.sends(), transport.timersSet());
                 out.printf(Locale.ROOT, "peak heap                    %d MB (sampled while running)%n", progress.peakHeapMb());
@@ -200,10 +211,10 @@ final class BenchCommand implements Callable<Integer> {
                         sessions, heapSessions, load.peopleSeen());
                 out.printf(Locale.ROOT, "msgs_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sat_p99_ms=%.2f retrieval_p50_ms=%.3f"
                                 + " retrieval_p99_ms=%.3f start_s=%.2f heap_mb=%d heap_10k_sessions_mb=%d cpu_per_msg_ms=%.3f"
-                                + " pipeline_over_retrieval=%.1f commits_per_msg=%.2f answered_per_s=%.0f late_pct=%.2f drained=%s%n",
+                                + " pipeline_over_retrieval=%.1f commits_per_msg=%.2f answered_per_s=%.0f late_pct=%.2f warmup_msgs=%d drained=%s%n",
                         msgsPerSecond, lat.p50(), lat.p99(), lat.max(), sat.p99(), retrieval.p50(), retrieval.p99(),
                         startSeconds, progress.peakHeapMb(), heapSessions, cpuPerMessageMs, overRetrieval, commitsPerMessage,
-                        answeredPerSecond, latePercent, drained);
+                        answeredPerSecond, latePercent, warmUp.messages(), drained);
                 // a phase whose replies were not all sent in time makes its figures meaningless
                 if (!warmedUp || !sentAll) err.println("bench: replies were still waiting after 120 s (warm-up sent: " + warmedUp + ", throughput sent: " + sentAll + ")");
                 return warmedUp && sentAll && drained ? 0 : Main.EXIT_FAILURE;
@@ -211,6 +222,33 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             progress.stop();
             deleteTree(dir);
+        }
+    }
+
+    /** How long the warm-up ran, and the share of a core the compiler used in its last round. */
+    record WarmUp(int messages, double compilingShare, boolean quiet) {
+    }
+
+    private static final int WARMUP_ROUND = 5_000;
+    private static final int WARMUP_MAX = 60_000;
+    /** The compiler is taken as idle below this share of one core over a round. */
+    private static final double COMPILER_IDLE = 0.05;
+
+    private WarmUp warmUp(Load load, Bot bot, Progress progress) throws Exception {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        int sent = 0;
+        double share = 1;
+        while (true) {
+            long jitBefore = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+            long start = System.nanoTime();
+            int round = Math.min(WARMUP_ROUND, WARMUP_MAX - sent);
+            load.run("warm-up", round, people, 0, duration, progress);
+            // the measured phase starts from an empty outbox: the warm-up's replies are not its work
+            if (!bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS)) return new WarmUp(sent + round, share, false);
+            sent += round;
+            if (!jit.isCompilationTimeMonitoringSupported()) return new WarmUp(sent, Double.NaN, true);
+            share = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - start) / 1e6);
+            if (share < COMPILER_IDLE || sent >= WARMUP_MAX) return new WarmUp(sent, share, true);
         }
     }
 
@@ -460,6 +498,42 @@ final class BenchCommand implements Callable<Integer> {
             return os.getProcessCpuTime();
         }
         return 0;
+    }
+
+    /** CPU time so far of each live Java thread, summed by name without its trailing number. */
+    private static java.util.Map<String, Long> threadCpuNanos() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) continue;
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu > 0) byName.merge(info.getThreadName().replaceAll("[-0-9]+$", ""), cpu, Long::sum);
+        }
+        return byName;
+    }
+
+    /**
+     * Where the process's CPU went during a phase, in ms per message: each group of Java threads, and
+     * the rest (garbage collection, the compiler, threads that ended during the phase).
+     */
+    private static String cpuByThread(java.util.Map<String, Long> before, java.util.Map<String, Long> after, long processNanos, int messages) {
+        StringBuilder out = new StringBuilder();
+        long javaThreads = 0;
+        List<java.util.Map.Entry<String, Long>> used = new ArrayList<>();
+        for (var e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d <= 0) continue;
+            javaThreads += d;
+            used.add(java.util.Map.entry(e.getKey(), d));
+        }
+        used.sort(java.util.Map.Entry.<String, Long>comparingByValue().reversed());
+        double per = 1e6 * Math.max(1, messages);
+        for (var e : used) {
+            if (e.getValue() / per < 0.005) continue;
+            out.append(String.format(Locale.ROOT, "%s %.3f, ", e.getKey(), e.getValue() / per));
+        }
+        out.append(String.format(Locale.ROOT, "outside Java threads %.3f ms", Math.max(0, processNanos - javaThreads) / per));
+        return out.toString();
     }
 
     private static String fileSystem(Path dir) {

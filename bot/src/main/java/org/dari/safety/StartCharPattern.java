@@ -23,10 +23,36 @@ import java.util.regex.Pattern;
  */
 public final class StartCharPattern {
     private final List<Part> parts;
+    /** How many alternatives went to the word table, the per-start alternations and the rest (for tests). */
+    private final String shape;
 
     /** One alternation of the list, tried where its matches may start. */
-    private sealed interface Part permits Anywhere, ByStart {
+    private sealed interface Part permits Literals, Anywhere, ByStart {
         boolean find(CharSequence text);
+    }
+
+    /**
+     * Alternatives that are plain text (no operator, no case folding): found by comparing the text
+     * at each position with the few words that start with its character, without the regex engine.
+     */
+    private record Literals(CharTable byStart) implements Part {
+        @Override
+        public boolean find(CharSequence text) {
+            int length = text.length();
+            for (int i = 0; i < length; i++) {
+                String[] words = byStart.get(text.charAt(i));
+                if (words == null) continue;
+                for (String w : words) if (startsWith(text, w, i)) return true;
+            }
+            return false;
+        }
+
+        private static boolean startsWith(CharSequence text, String word, int at) {
+            int n = word.length();
+            if (at + n > text.length()) return false;
+            for (int k = 1; k < n; k++) if (text.charAt(at + k) != word.charAt(k)) return false;
+            return true;
+        }
     }
 
     /** Patterns whose start cannot be read: tried at every position, as {@code find} does. */
@@ -62,30 +88,40 @@ public final class StartCharPattern {
         }
     }
 
-    private StartCharPattern(List<Part> parts) {
+    private StartCharPattern(List<Part> parts, String shape) {
         this.parts = List.copyOf(parts);
+        this.shape = shape;
     }
 
     /** The pattern {@code regexes} joined by {@code |}, compiled with {@code flags}. */
     public static StartCharPattern anyOf(List<String> regexes, int flags) {
-        // those whose starts can be read go in one alternation with the union of their starts, the
-        // rest in another: find(A|B) is find(A) or find(B)
+        // find(A|B) is find(A) or find(B): each top-level alternative is placed on its own. Plain
+        // words go to a table by first character; alternatives whose starts can be read go in one
+        // alternation per start character; the rest in one alternation tried everywhere
+        boolean ci = (flags & Pattern.CASE_INSENSITIVE) != 0;
+        boolean readable = (flags & ~(Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)) == 0;
         List<String> unknown = new ArrayList<>();
         BitSet starts = new BitSet();
         Map<Integer, List<String>> knownByStart = new HashMap<>();
-        boolean ci = (flags & Pattern.CASE_INSENSITIVE) != 0;
-        boolean readable = (flags & ~(Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)) == 0;
+        Map<Character, List<String>> literalsByStart = new HashMap<>();
         for (String regex : regexes) {
-            BitSet own = new BitSet();
-            Reader reader = new Reader(regex, ci);
-            if (readable && reader.alternatives(own) && reader.atEnd()) {
-                starts.or(own);
-                own.stream().forEach(c -> knownByStart.computeIfAbsent(c, k -> new ArrayList<>()).add(regex));
-            } else {
-                unknown.add(regex);
+            for (String alternative : readable ? topLevelAlternatives(regex) : List.of(regex)) {
+                if (!ci && isPlainText(alternative)) {
+                    literalsByStart.computeIfAbsent(alternative.charAt(0), k -> new ArrayList<>()).add(alternative);
+                    continue;
+                }
+                BitSet own = new BitSet();
+                Reader reader = new Reader(alternative, ci);
+                if (readable && reader.alternatives(own) && reader.atEnd()) {
+                    starts.or(own);
+                    own.stream().forEach(c -> knownByStart.computeIfAbsent(c, k -> new ArrayList<>()).add(alternative));
+                } else {
+                    unknown.add(alternative);
+                }
             }
         }
         List<Part> parts = new ArrayList<>();
+        if (!literalsByStart.isEmpty()) parts.add(new Literals(new CharTable(literalsByStart)));
         if (!knownByStart.isEmpty()) {
             // the same list of regexes under many start characters is compiled once
             Map<List<String>, Pattern> compiled = new HashMap<>();
@@ -94,7 +130,69 @@ public final class StartCharPattern {
             parts.add(new ByStart(starts, ci, Map.copyOf(byStart)));
         }
         if (!unknown.isEmpty()) parts.add(new Anywhere(join(unknown, flags)));
-        return new StartCharPattern(parts);
+        int words = literalsByStart.values().stream().mapToInt(List::size).sum();
+        int filtered = (int) knownByStart.values().stream().flatMap(List::stream).distinct().count();
+        return new StartCharPattern(parts, "words " + words + ", by start " + filtered + ", anywhere " + unknown.size());
+    }
+
+    /**
+     * The alternatives of {@code regex} at its top level; the whole regex when it cannot be split
+     * safely (an inline flag reaches past a {@code |}, a back-reference counts groups, a quote or a
+     * class that is not read).
+     */
+    static List<String> topLevelAlternatives(String regex) {
+        if (INLINE_FLAG_OR_BACKREFERENCE.matcher(regex).find()) return List.of(regex);
+        Reader reader = new Reader(regex, false);
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        while (true) {
+            int end = reader.scan(from, true);
+            if (end < 0 || (end < regex.length() && regex.charAt(end) != '|')) return List.of(regex);
+            out.add(regex.substring(from, end));
+            if (end == regex.length()) return out;
+            from = end + 1;
+        }
+    }
+
+    private static final Pattern INLINE_FLAG_OR_BACKREFERENCE = Pattern.compile("\\\\[1-9k]|\\\\Q|\\(\\?[a-zA-Z-]");
+
+    /** Text a regex matches only as itself: no operator, escape or surrogate, and not empty. */
+    private static boolean isPlainText(String regex) {
+        if (regex.isEmpty()) return false;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if ("\\[](){}.*+?^$|".indexOf(c) >= 0 || Character.isSurrogate(c)) return false;
+        }
+        return true;
+    }
+
+    /** Words by their first character: a small open-addressing table, no boxing on lookup. */
+    private static final class CharTable {
+        private final char[] keys;
+        private final String[][] values;
+        private final int mask;
+
+        CharTable(Map<Character, List<String>> byStart) {
+            int size = Integer.highestOneBit(Math.max(4, byStart.size() * 3)) << 1;
+            keys = new char[size];
+            values = new String[size][];
+            mask = size - 1;
+            byStart.forEach((c, words) -> {
+                int slot = c * 0x9E37 & mask;
+                while (values[slot] != null) slot = (slot + 1) & mask;
+                keys[slot] = c;
+                values[slot] = words.stream().distinct().toArray(String[]::new);
+            });
+        }
+
+        String[] get(char c) {
+            int slot = c * 0x9E37 & mask;
+            while (true) {
+                String[] v = values[slot];
+                if (v == null || keys[slot] == c) return v;
+                slot = (slot + 1) & mask;
+            }
+        }
     }
 
     private static Pattern join(List<String> regexes, int flags) {
@@ -106,9 +204,9 @@ public final class StartCharPattern {
         return Pattern.compile(joined.toString(), flags);
     }
 
-    /** How many of the alternations have a filter, of how many (for tests). */
-    int[] filteredOf() {
-        return new int[] {(int) parts.stream().filter(p -> p instanceof ByStart).count(), parts.size()};
+    /** How many alternatives went to the word table, to the alternations by start, and to the rest. */
+    String shape() {
+        return shape;
     }
 
     /** Exactly {@code Pattern.compile(join("|", regexes), flags).matcher(text).find()}. */

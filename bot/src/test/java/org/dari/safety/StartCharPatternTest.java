@@ -13,7 +13,6 @@ import java.util.Random;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -168,11 +167,22 @@ class StartCharPatternTest {
         assertTrue(compared > 1_000, "matches: " + compared);
     }
 
-    /** The point of it: a plain list of words is filtered, one look-around at the start included. */
+    /**
+     * The point of it: plain words go to the table, alternatives whose start can be read (one
+     * look-around at the start included) are tried only where they can start, the rest everywhere;
+     * a list is split into its top-level alternatives unless a flag or back-reference forbids it.
+     */
     @Test
-    void aListOfWordsIsFilteredAndTheRestIsNot() {
-        assertArrayEquals(new int[] {1, 1}, StartCharPattern.anyOf(List.of("살려|구해줘", "(?<!혼)자살|\\bhelp", "[가-힣]급"), 0).filteredOf());
-        assertArrayEquals(new int[] {1, 2}, StartCharPattern.anyOf(List.of("살려", "^(?!.*x).*y", ".{0,4}z"), 0).filteredOf());
+    void wordsGoToTheTableReadableStartsAreFilteredAndTheRestIsNot() {
+        assertEquals("words 2, by start 3, anywhere 0",
+                StartCharPattern.anyOf(List.of("살려|구해줘", "(?<!혼)자살|\\bhelp", "[가-힣]급"), 0).shape());
+        assertEquals("words 1, by start 0, anywhere 2",
+                StartCharPattern.anyOf(List.of("살려", "^(?!.*x).*y", ".{0,4}z"), 0).shape());
+        assertEquals("words 0, by start 2, anywhere 0",
+                StartCharPattern.anyOf(List.of("살려|구해줘"), Pattern.CASE_INSENSITIVE).shape());
+        assertEquals(List.of("a", "(b|c)", "[|]d", "\\|e"), StartCharPattern.topLevelAlternatives("a|(b|c)|[|]d|\\|e"));
+        for (String unsplit : List.of("(?i)a|b", "(a)|\\1", "\\Qa|b\\E", "a)|b", "(a|b"))
+            assertEquals(List.of(unsplit), StartCharPattern.topLevelAlternatives(unsplit), unsplit);
     }
 
     private static List<String> urgentPatterns() throws IOException {
