@@ -252,9 +252,31 @@ final class LexicalIndex {
     private static final int MAX_TERMS = 100_000_000;
 
 
-    /** Scores queries over the allowed documents only; one per question (not shared between threads). */
-    Evaluation evaluation(boolean[] allowed) {
-        return new Evaluation(allowed);
+    /**
+     * Scores queries over the allowed documents only; one per question (not shared between threads),
+     * with working arrays the caller keeps for one thread.
+     */
+    Evaluation evaluation(boolean[] allowed, int allowedCount, Slots slots) {
+        if (slots.maxDoc != maxDoc) throw new IllegalArgumentException("slots sized for another index");
+        return new Evaluation(allowed, allowedCount, slots);
+    }
+
+    /**
+     * Per nesting depth, a map from document to its slot in that node's compact arrays (0: not seen),
+     * cleared again by each node after use; reusable by one thread at a time.
+     */
+    static final class Slots {
+        private final int maxDoc;
+        private final List<int[]> byDepth = new ArrayList<>();
+
+        Slots(int maxDoc) {
+            this.maxDoc = maxDoc;
+        }
+
+        int[] at(int depth) {
+            while (byDepth.size() <= depth) byDepth.add(new int[maxDoc]);
+            return byDepth.get(depth);
+        }
     }
 
     /**
@@ -264,7 +286,7 @@ final class LexicalIndex {
     Scores scoresOverAll(Query query, float boost) {
         boolean[] all = new boolean[maxDoc];
         Arrays.fill(all, true);
-        Hits hits = new Evaluation(all).evaluate(query, boost, 0);
+        Hits hits = new Evaluation(all, maxDoc, new Slots(maxDoc)).evaluate(query, boost, 0);
         return new Scores(Arrays.copyOf(hits.docs, hits.size), Arrays.copyOf(hits.scores, hits.size));
     }
 
@@ -295,10 +317,14 @@ final class LexicalIndex {
      */
     final class Evaluation {
         private final boolean[] allowed;
-        private final List<int[]> slotsByDepth = new ArrayList<>();
+        /** How many documents are allowed: no node has more hits, so none needs longer arrays. */
+        private final int allowedCount;
+        private final Slots slots;
 
-        private Evaluation(boolean[] allowed) {
+        private Evaluation(boolean[] allowed, int allowedCount, Slots slots) {
             this.allowed = allowed;
+            this.allowedCount = allowedCount;
+            this.slots = slots;
         }
 
         /**
@@ -319,8 +345,7 @@ final class LexicalIndex {
         }
 
         private int[] slots(int depth) {
-            while (slotsByDepth.size() <= depth) slotsByDepth.add(new int[maxDoc]);
-            return slotsByDepth.get(depth);
+            return slots.at(depth);
         }
 
         private Hits evaluate(Query query, float boost, int depth) {
@@ -337,8 +362,9 @@ final class LexicalIndex {
             Postings p = field == null ? null : field.postings.get(query.getTerm().bytes());
             if (p == null) return Hits.NONE;
             float weight = boost * field.idf(p.docFreq());
-            int[] docs = new int[p.docs.length];
-            float[] scores = new float[p.docs.length];
+            int capacity = Math.min(p.docs.length, allowedCount);
+            int[] docs = new int[capacity];
+            float[] scores = new float[capacity];
             int n = 0;
             for (int i = 0; i < p.docs.length; i++) {
                 int doc = p.docs[i];
@@ -364,6 +390,7 @@ final class LexicalIndex {
                 capacity += p.docs.length;
             }
             if (postings.isEmpty()) return Hits.NONE;
+            capacity = Math.min(capacity, allowedCount);
             int[] slot = slots(depth);
             int[] docs = new int[capacity];
             int[] freqs = new int[capacity];
@@ -406,6 +433,7 @@ final class LexicalIndex {
                 hits[c] = evaluate(clauses.get(c).getQuery(), boost, depth + 1);
                 capacity += hits[c].size;
             }
+            capacity = Math.min(capacity, allowedCount);
             int[] slot = slots(depth);
             int[] docs = new int[capacity];
             double[] sums = new double[capacity];
@@ -451,6 +479,7 @@ final class LexicalIndex {
                 hits.add(h);
                 capacity += h.size;
             }
+            capacity = Math.min(capacity, allowedCount);
             int[] slot = slots(depth);
             int[] docs = new int[capacity];
             float[] max = new float[capacity];

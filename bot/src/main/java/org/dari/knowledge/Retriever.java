@@ -79,8 +79,15 @@ public final class Retriever implements AutoCloseable {
     private final String[] entryIds;
     /** The documents of each entry id, ascending. */
     private final Map<String, int[]> docsOfEntry;
-    /** Per language: which documents are in it. */
+    /** Per language: which documents are in it, as a mask and as a list. */
     private final Map<Lang, boolean[]> langDocs;
+    private final Map<Lang, int[]> langDocList;
+    /**
+     * Each thread's working arrays for scoring a question, sized to the index and cleared after each
+     * use: a question then allocates nothing in proportion to the index, and touches only its
+     * allowed documents.
+     */
+    private final ThreadLocal<Scratch> scratch;
     /**
      * The scores of each synonym group's disjunction over all documents, by language and the group's
      * words a question lacks (the words come from the synonym files, never from a question). Bounded
@@ -144,7 +151,37 @@ public final class Retriever implements AutoCloseable {
             inLang.put(lang, mask);
         }
         this.langDocs = inLang;
+        this.langDocList = lists(inLang);
         this.synonymScores = Caffeine.newBuilder().maximumSize(SYNONYM_CACHE).build();
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(n));
+    }
+
+    private static Map<Lang, int[]> lists(Map<Lang, boolean[]> masks) {
+        Map<Lang, int[]> out = new java.util.EnumMap<>(Lang.class);
+        masks.forEach((lang, mask) -> {
+            int[] list = new int[mask.length];
+            int k = 0;
+            for (int d = 0; d < mask.length; d++) if (mask[d]) list[k++] = d;
+            out.put(lang, Arrays.copyOf(list, k));
+        });
+        return out;
+    }
+
+    /** One thread's working arrays; every entry is zero (false) between questions. */
+    private static final class Scratch {
+        final double[] sums;
+        final boolean[] allowed;
+        final int[] allowedList;
+        final long[] keys;
+        final LexicalIndex.Slots slots;
+
+        Scratch(int maxDoc) {
+            sums = new double[maxDoc];
+            allowed = new boolean[maxDoc];
+            allowedList = new int[maxDoc];
+            keys = new long[maxDoc];
+            slots = new LexicalIndex.Slots(maxDoc);
+        }
     }
 
     /**
@@ -220,7 +257,9 @@ public final class Retriever implements AutoCloseable {
         this.entryIds = index.entryIds;
         this.docsOfEntry = index.docsOfEntry;
         this.langDocs = index.langDocs;
+        this.langDocList = index.langDocList;
         this.synonymScores = index.synonymScores;
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(docEntry.length));
     }
 
     /** The same index, ranked with {@code classifier} blended in (the index is shared, not rebuilt). */
@@ -276,21 +315,46 @@ public final class Retriever implements AutoCloseable {
         String q = normalize(question.length() > MAX_QUESTION_CHARS ? question.substring(0, MAX_QUESTION_CHARS) : question, lang);
         Synonyms syn = synonyms.getOrDefault(lang, Synonyms.empty());
         QueryBuilder builder = new QueryBuilder(analyzers.analyzer());
-        boolean[] allowed = allowedDocs(lang, shortlist);
-        LexicalIndex.Evaluation scoring = index.evaluation(allowed);
-        double[] sums = new double[index.maxDoc()];
-        addClause(sums, scoring, builder.createBooleanQuery(wordField(lang), q), weights.word());
-        addClause(sums, scoring, builder.createBooleanQuery(gramField(lang), q), weights.gram());
-        // Each synonym group counts once, by its best-matching word, however many variants it lists.
-        for (List<String> group : syn.expansionGroups(q)) {
-            String key = lang.code() + '\u0000' + String.join("\u0000", group);
-            LexicalIndex.Scores kept = synonymScores.get(key, k -> {
-                Query query = synonymQuery(builder, lang, group);
-                return query == null ? null : index.scoresOverAll(query, (float) weights.synonymWord());
-            });
-            if (kept != null) scoring.add(kept, sums);
+        Scratch s = scratch.get();
+        boolean[] allowed;
+        int[] allowedList;
+        int allowedCount;
+        if (shortlist.isEmpty()) {
+            allowed = langDocs.get(lang);
+            allowedList = langDocList.get(lang);
+            allowedCount = allowedList.length;
+        } else {
+            allowed = s.allowed;
+            allowedList = s.allowedList;
+            allowedCount = allowShortlisted(lang, shortlist, s);
         }
-        return entryScores(topDocs(allowed, sums), sums);
+        boolean clean = false;
+        try {
+            LexicalIndex.Evaluation scoring = index.evaluation(allowed, allowedCount, s.slots);
+            double[] sums = s.sums;
+            addClause(sums, scoring, builder.createBooleanQuery(wordField(lang), q), weights.word());
+            addClause(sums, scoring, builder.createBooleanQuery(gramField(lang), q), weights.gram());
+            // Each synonym group counts once, by its best-matching word, however many variants it lists.
+            for (List<String> group : syn.expansionGroups(q)) {
+                String key = lang.code() + '\u0000' + String.join("\u0000", group);
+                LexicalIndex.Scores kept = synonymScores.get(key, k -> {
+                    Query query = synonymQuery(builder, lang, group);
+                    return query == null ? null : index.scoresOverAll(query, (float) weights.synonymWord());
+                });
+                if (kept != null) scoring.add(kept, sums);
+            }
+            List<Match> matches = entryScores(topDocs(allowedList, allowedCount, sums, s.keys), sums);
+            clean = true;
+            return matches;
+        } finally {
+            // only allowed documents were scored: clearing them leaves the arrays as they were
+            for (int i = 0; i < allowedCount; i++) {
+                s.sums[allowedList[i]] = 0;
+                s.allowed[allowedList[i]] = false;
+            }
+            // a failure part-way may leave a slot set: this thread starts again with new arrays
+            if (!clean) scratch.remove();
+        }
     }
 
     /** One synonym group's clause: the best of its words in either field; null when it has none. */
@@ -306,17 +370,20 @@ public final class Retriever implements AutoCloseable {
         return alternatives.isEmpty() ? null : new DisjunctionMaxQuery(alternatives, 0.1f);
     }
 
-    /** The documents of the language, and of the shortlisted ids when there is a shortlist. */
-    private boolean[] allowedDocs(Lang lang, List<String> shortlist) {
+    /** Marks the shortlisted ids' documents in the language as allowed, lists them; returns how many. */
+    private int allowShortlisted(Lang lang, List<String> shortlist, Scratch s) {
         boolean[] inLang = langDocs.get(lang);
-        if (shortlist.isEmpty()) return inLang;
-        boolean[] allowed = new boolean[inLang.length];
+        int n = 0;
         for (String id : shortlist) {
             int[] docs = docsOfEntry.get(id);
             if (docs == null) continue;
-            for (int d : docs) allowed[d] = inLang[d];
+            for (int d : docs) {
+                if (!inLang[d] || s.allowed[d]) continue;
+                s.allowed[d] = true;
+                s.allowedList[n++] = d;
+            }
         }
-        return allowed;
+        return n;
     }
 
     private static void addClause(double[] sums, LexicalIndex.Evaluation scoring, Query clause, double boost) {
@@ -324,17 +391,15 @@ public final class Retriever implements AutoCloseable {
     }
 
     /** The allowed documents, best first (equal scores: lower document number first), at most {@value #TOP_DOCS}. */
-    private int[] topDocs(boolean[] allowed, double[] sums) {
-        long[] keys = new long[allowed.length];
-        int n = 0;
-        for (int d = 0; d < allowed.length; d++) {
-            if (!allowed[d]) continue;
+    private static int[] topDocs(int[] allowedList, int allowedCount, double[] sums, long[] keys) {
+        for (int i = 0; i < allowedCount; i++) {
+            int d = allowedList[i];
             // scores are never negative, so their float bits order them
             int bits = Float.floatToIntBits((float) sums[d]);
-            keys[n++] = ((long) (Integer.MAX_VALUE - bits) << 32) | d;
+            keys[i] = ((long) (Integer.MAX_VALUE - bits) << 32) | d;
         }
-        Arrays.sort(keys, 0, n);
-        int[] docs = new int[Math.min(n, TOP_DOCS)];
+        Arrays.sort(keys, 0, allowedCount);
+        int[] docs = new int[Math.min(allowedCount, TOP_DOCS)];
         for (int i = 0; i < docs.length; i++) docs[i] = (int) keys[i];
         return docs;
     }
