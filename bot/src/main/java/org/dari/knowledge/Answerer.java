@@ -29,13 +29,14 @@ public final class Answerer {
 
     public Decision decide(String question, Lang lang) {
         String q = question.strip();
-        if (q.isEmpty() || menuPhrases.matches(q)) {
+        PhraseList.Text phrases = PhraseList.prepare(q);
+        if (q.isEmpty() || menuPhrases.matches(phrases)) {
             return new Decision(Decision.Kind.MENU, lang, List.of(), Decision.Reason.GREETING);
         }
         List<Retriever.Match> ranked = retriever.search(q, lang);
         List<Retriever.Match> top = ranked.stream().filter(m -> !m.offTopic()).limit(MAX_SUGGESTIONS).toList();
         for (var route : priorityRoutes.entrySet()) {
-            if (route.getValue().matches(q)) {
+            if (route.getValue().matches(phrases)) {
                 List<Retriever.Match> routed = new ArrayList<>();
                 routed.add(new Retriever.Match(route.getKey(), Double.MAX_VALUE));
                 top.stream().filter(m -> !m.id().equals(route.getKey())).limit(MAX_SUGGESTIONS - 1).forEach(routed::add);
@@ -45,7 +46,7 @@ public final class Answerer {
         if (!ranked.isEmpty() && ranked.get(0).id().equals(Retriever.MENU_ID)) {
             return new Decision(Decision.Kind.MENU, lang, List.of(), Decision.Reason.GREETING);
         }
-        if (outOfScope.matches(q)) {
+        if (outOfScope.matches(phrases)) {
             return new Decision(Decision.Kind.DECLINE, lang, top, Decision.Reason.OUT_OF_SCOPE);
         }
         return switch (thresholds.decide(lang, ranked)) {

@@ -1,5 +1,7 @@
 package org.dari.knowledge;
 
+import org.dari.safety.StartCharPattern;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,13 +19,31 @@ import java.util.regex.Pattern;
  */
 public final class PhraseList {
     private static final Pattern SQUASH = Pattern.compile("[\\s\\p{P}\\p{S}]+");
+    private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
 
     private final Set<String> exact;
-    private final List<Pattern> patterns;
+    /** The patterns as one, tried only where a match can start; null when there are none. */
+    private final StartCharPattern patterns;
 
-    public PhraseList(Set<String> exact, List<Pattern> patterns) {
+    private PhraseList(Set<String> exact, List<String> regexes) {
         this.exact = Set.copyOf(exact);
-        this.patterns = List.copyOf(patterns);
+        // the text is normalized before matching, so the patterns are too
+        List<String> normalized = regexes.stream().map(KoreanNormalizer::normalize).toList();
+        normalized.forEach(r -> Pattern.compile(r, FLAGS)); // a pattern that does not compile fails the load here
+        this.patterns = normalized.isEmpty() ? null : StartCharPattern.anyOf(normalized, FLAGS);
+    }
+
+    /** A message as the lists compare it, prepared once for all of them. */
+    public record Text(String squashed, String normalized) {
+        @Override
+        public String toString() {
+            return "Text[redacted]";
+        }
+    }
+
+    public static Text prepare(String text) {
+        String normalized = KoreanNormalizer.normalize(text.toLowerCase(Locale.ROOT));
+        return new Text(SQUASH.matcher(normalized).replaceAll(""), normalized);
     }
 
     public static PhraseList empty() {
@@ -32,40 +52,35 @@ public final class PhraseList {
 
     public static PhraseList load(Path file) throws IOException {
         Set<String> exact = new HashSet<>();
-        List<Pattern> patterns = new ArrayList<>();
-        if (!Files.exists(file)) return new PhraseList(exact, patterns);
+        List<String> regexes = new ArrayList<>();
+        if (!Files.exists(file)) return empty();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#")) continue;
             if (l.startsWith("re:")) {
-                patterns.add(compile(l.substring(3).strip()));
+                regexes.add(l.substring(3).strip());
             } else {
                 exact.add(squash(l));
             }
         }
-        return new PhraseList(exact, patterns);
+        return new PhraseList(exact, regexes);
     }
 
     /** Patterns only, as listed under one key of a YAML file. */
     public static PhraseList ofPatterns(List<String> regexes) {
-        return new PhraseList(Set.of(), regexes.stream().map(PhraseList::compile).toList());
-    }
-
-    private static Pattern compile(String regex) {
-        // the text is normalized before matching, so the pattern is too
-        return Pattern.compile(KoreanNormalizer.normalize(regex), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        return new PhraseList(Set.of(), regexes);
     }
 
     public boolean matches(String text) {
-        if (exact.contains(squash(text))) return true;
-        String normalized = KoreanNormalizer.normalize(text.toLowerCase(Locale.ROOT));
-        for (Pattern p : patterns) {
-            if (p.matcher(normalized).find()) return true;
-        }
-        return false;
+        return matches(prepare(text));
+    }
+
+    public boolean matches(Text text) {
+        if (exact.contains(text.squashed())) return true;
+        return patterns != null && patterns.find(text.normalized());
     }
 
     static String squash(String s) {
-        return SQUASH.matcher(KoreanNormalizer.normalize(s.toLowerCase(Locale.ROOT))).replaceAll("");
+        return prepare(s).squashed();
     }
 }

@@ -52,6 +52,38 @@ class StartCharPatternTest {
         for (String text : texts) assertEquals(joined.matcher(text).find(), all.find(text));
     }
 
+    /** The phrase lists (greetings, out of scope, priority routes) are matched case-folded on lower-cased text. */
+    @Test
+    void everyPhraseListPatternFindsWhatFindFindsOnEveryEvaluationMessage() throws IOException {
+        List<String> patterns = new ArrayList<>();
+        for (String file : List.of("menu-phrases.txt", "out-of-scope.txt")) {
+            for (String line : Files.readAllLines(I18N.resolve(file), StandardCharsets.UTF_8)) {
+                if (line.strip().startsWith("re:")) patterns.add(line.strip().substring(3).strip());
+            }
+        }
+        int fromFiles = patterns.size();
+        for (String line : Files.readAllLines(I18N.resolve("priority-routes.yaml"), StandardCharsets.UTF_8)) {
+            String t = line.strip();
+            if (t.startsWith("- '") && t.endsWith("'")) patterns.add(t.substring(3, t.length() - 1).replace("''", "'"));
+        }
+        assertTrue(fromFiles > 20 && patterns.size() > fromFiles + 10, "phrase patterns read: " + patterns.size());
+        int flags = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+        List<String> texts = messages().stream()
+                .map(m -> org.dari.knowledge.KoreanNormalizer.normalize(m.strip().toLowerCase(Locale.ROOT))).toList();
+        int matches = 0;
+        for (String raw : patterns) {
+            String regex = org.dari.knowledge.KoreanNormalizer.normalize(raw);
+            Pattern plain = Pattern.compile(regex, flags);
+            StartCharPattern filtered = StartCharPattern.anyOf(List.of(regex), flags);
+            for (String text : texts) {
+                boolean expected = plain.matcher(text).find();
+                assertEquals(expected, filtered.find(text), () -> "pattern " + regex + " on a message");
+                if (expected) matches++;
+            }
+        }
+        assertTrue(matches > 100, "matches: " + matches);
+    }
+
     @Test
     void theEdgesOfWhatTheStartReaderUnderstands() {
         String[][] cases = {
