@@ -140,6 +140,13 @@ final class BenchCommand implements Callable<Integer> {
                 }
 
                 Load load = new Load(transport, new Random(seed), current, arrivals);
+                // the heap with this many people's sessions, each having asked one question, before
+                // the warm-up adds tens of thousands more (sessions last while people are active)
+                load.run("sessions", sessions, sessions, 0, Math.max(duration, 120), progress);
+                bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS);
+                long heapSessions = heapAfterGc();
+                int sessionPeople = load.peopleSeen();
+
                 // warm-up: rounds until the JIT compiler is nearly idle, so that the phases measure the
                 // bot as it runs for hours, not the compiler finishing its work (which took half a core
                 // through the throughput phase after a single round of 5,000)
@@ -176,10 +183,6 @@ final class BenchCommand implements Callable<Integer> {
                 boolean drained = bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS);
                 double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
 
-                int newPeople = Math.max(0, sessions - load.peopleSeen());
-                load.run("sessions", newPeople, newPeople, 0, Math.max(duration, 120), progress);
-                bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS);
-                long heapSessions = heapAfterGc();
                 progress.stop();
 
                 double msgsPerSecond = sentAll ? saturated.count() / sustainedSeconds : 0;
@@ -207,8 +210,8 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "outbox drained               %s in %.1f s after the load; %d sends, %d timers set%n",
                         drained ? "yes" : "NO", drainSeconds, transport.sends(), transport.timersSet());
                 out.printf(Locale.ROOT, "peak heap                    %d MB (sampled while running)%n", progress.peakHeapMb());
-                out.printf(Locale.ROOT, "heap with %d sessions       %d MB (after GC; %d people have written)%n",
-                        sessions, heapSessions, load.peopleSeen());
+                out.printf(Locale.ROOT, "heap with %d sessions       %d MB (after GC, before the warm-up; %d people had written one question each)%n",
+                        sessions, heapSessions, sessionPeople);
                 out.printf(Locale.ROOT, "msgs_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sat_p99_ms=%.2f retrieval_p50_ms=%.3f"
                                 + " retrieval_p99_ms=%.3f start_s=%.2f heap_mb=%d heap_10k_sessions_mb=%d cpu_per_msg_ms=%.3f"
                                 + " pipeline_over_retrieval=%.1f commits_per_msg=%.2f answered_per_s=%.0f late_pct=%.2f warmup_msgs=%d drained=%s%n",
@@ -298,6 +301,7 @@ final class BenchCommand implements Callable<Integer> {
             this.current = current;
         }
 
+        /** People who have written at least once. */
         int peopleSeen() {
             return seen.get();
         }
@@ -324,6 +328,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 int i = random.nextInt(active.size());
                 Person p = active.get(i);
+                if (p.next == 0) seen.incrementAndGet();
                 long ts = ++timestamp;
                 arrivals.put(ts, System.nanoTime());
                 transport.arrive(new InboundMessage(p.id, p.script.get(p.next++), ts, false));
@@ -338,7 +343,6 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         private Person newPerson(String phase) {
-            seen.incrementAndGet();
             List<String> script = phase.equals("sessions")
                     ? List.of(BenchMix.questions().get(random.nextInt(BenchMix.questions().size())))
                     : BenchMix.script(random, REFERRAL_EVERY);

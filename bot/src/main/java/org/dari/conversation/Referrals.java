@@ -119,9 +119,12 @@ public final class Referrals {
                 .filter(o -> !o.keys().isEmpty() && !o.caseworkers().isEmpty())
                 .toList();
         if (fit.isEmpty()) return Optional.empty();
-        long least = fit.stream().mapToLong(o -> count(o.id()).get()).min().orElse(0);
-        List<Organisation> candidates = fit.stream().filter(o -> count(o.id()).get() == least)
-                .sorted(Comparator.comparing(Organisation::id)).toList();
+        // the counts are read once: another request being sent meanwhile must not leave no candidate
+        long[] counts = fit.stream().mapToLong(o -> count(o.id()).get()).toArray();
+        long least = java.util.Arrays.stream(counts).min().orElse(0);
+        List<Organisation> candidates = new java.util.ArrayList<>();
+        for (int i = 0; i < counts.length; i++) if (counts[i] == least) candidates.add(fit.get(i));
+        candidates.sort(Comparator.comparing(Organisation::id));
         Organisation chosen = candidates.get(random.nextInt(candidates.size()));
         count(chosen.id()).incrementAndGet();
         return Optional.of(chosen);

@@ -45,8 +45,13 @@ public final class ReferralSealer {
         this.botKey = botKey;
     }
 
-    /** The ASCII-armored OpenPGP message, encrypted to every key in {@code recipients}. */
-    public byte[] seal(ReferralContent content, List<PGPPublicKeyRing> recipients) {
+    /**
+     * The ASCII-armored OpenPGP message, encrypted to every key in {@code recipients}. One at a time:
+     * inspecting a key verifies its self-signatures, and Bouncy Castle keeps a signature's verifier
+     * in the signature object, so two seals reading the same certificate at once could each see the
+     * other's half-done check and find the key unusable (a request failed that way under load).
+     */
+    public synchronized byte[] seal(ReferralContent content, List<PGPPublicKeyRing> recipients) {
         if (recipients.isEmpty()) throw new IllegalArgumentException("no recipient keys");
         byte[] plaintext = padded(text(content));
         try {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -74,6 +75,39 @@ class ReferralFlowTest {
                     demo: true
                 """.formatted(fp.group(1)));
         return file;
+    }
+
+    /**
+     * Requests sent at the same moment by many people each find an organisation. (The fewest-requests choice once read the counts twice: a request counted in between left no
+     * candidate, and the person's request failed.)
+     */
+    @Test
+    void requestsSentAtOnceEachFindAnOrganisation() throws Exception {
+        int threads = 8;
+        int each = 3_000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Map<String, Integer>>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    Map<String, Integer> chosen = new java.util.HashMap<>();
+                    for (int i = 0; i < each; i++) {
+                        String id = fixture.referrals().choose(org.dari.referral.Service.MEDICAL, Lang.EN, null).orElseThrow().id();
+                        chosen.merge(id, 1, Integer::sum);
+                    }
+                    return chosen;
+                }));
+            }
+            go.countDown();
+            Map<String, Integer> total = new java.util.HashMap<>();
+            for (var r : results) r.get(60, java.util.concurrent.TimeUnit.SECONDS).forEach((k, v) -> total.merge(k, v, Integer::sum));
+            assertEquals(threads * each, total.values().stream().mapToInt(Integer::intValue).sum());
+            assertEquals(Set.of("other"), total.keySet(), "only the organisation taking English medical requests: " + total);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @AfterEach

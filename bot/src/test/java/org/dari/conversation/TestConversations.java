@@ -27,7 +27,7 @@ final class TestConversations {
     static final Path HOME = Path.of(System.getProperty("dari.home", "..")).toAbsolutePath().normalize();
 
     record Fixture(Conversation conversation, Vault vault, KeyRing keys, Messages messages, UnaryOperator<String> personKey,
-                   Exchanges exchanges) implements AutoCloseable {
+                   Exchanges exchanges, Referrals referrals) implements AutoCloseable {
         @Override
         public void close() {
             vault.close();
@@ -65,6 +65,6 @@ final class TestConversations {
                 categoryTitles, facts,
                 new Conversation.Urgency(UrgentDetector.load(i18n), UrgentAnswers.load(HOME.resolve("seeds/urgent"))),
                 referrals, new Redactor(), 2000, 300);
-        return new Fixture(conversation, vault, keys, messages, personKey, exchanges);
+        return new Fixture(conversation, vault, keys, messages, personKey, exchanges, referrals);
     }
 }

@@ -66,6 +66,31 @@ class ReferralSealerTest {
         assertTrue(plain.contains(ReferralSealer.REMOVED));
     }
 
+    /** Requests sealed at the same moment to the same organisation's key all seal (they once failed now and then). */
+    @Test
+    void manySealsAtOnceToTheSameKeyAllSucceed() throws Exception {
+        List<org.bouncycastle.openpgp.PGPPublicKeyRing> recipients = List.of(TestKeys.demoPublic());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    int sealed = 0;
+                    for (int i = 0; i < 40; i++) if (sealer.seal(content("없음"), recipients).length > 0) sealed++;
+                    return sealed;
+                }));
+            }
+            go.countDown();
+            int total = 0;
+            for (var d : done) total += d.get(120, TimeUnit.SECONDS);
+            assertEquals(8 * 40, total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void gnupgDecryptsTheReferralAndVerifiesTheBotSignature() throws Exception {
         requireTool("gpg");
