@@ -92,9 +92,14 @@ final class BenchCommand implements Callable<Integer> {
             Set<String> caseworkers = java.util.concurrent.ConcurrentHashMap.newKeySet();
             LongAdder toCaseworkers = new LongAdder();
             AtomicLong firstSend = new AtomicLong();
+            // a reply that says "something went wrong, send again": in this mix, always a fault to look into
+            org.dari.conversation.Messages texts = org.dari.conversation.Messages.load(home.resolve("i18n"));
+            Set<String> tryAgain = Set.of(texts.get(Lang.KO, "try_again"), texts.get(Lang.EN, "try_again"));
+            LongAdder failed = new LongAdder();
             MemoryTransport transport = new MemoryTransport(m -> {
                 firstSend.compareAndSet(0, System.currentTimeMillis());
                 if (caseworkers.contains(m.recipient())) toCaseworkers.increment();
+                if (tryAgain.contains(m.text())) failed.increment();
             });
             AtomicReference<Recorder> current = new AtomicReference<>(new Recorder(1));
             java.util.concurrent.ConcurrentHashMap<Long, Long> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
@@ -155,6 +160,7 @@ final class BenchCommand implements Callable<Integer> {
                 long cpuBefore = processCpuNanos();
                 java.util.Map<String, Long> threadCpuBefore = threadCpuNanos();
                 long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                long allocatedBefore = allocatedBytes();
                 long gcBefore = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionTime()).sum();
                 long commitsBefore = state.commits();
                 long referralsBefore = toCaseworkers.sum();
@@ -166,9 +172,10 @@ final class BenchCommand implements Callable<Integer> {
                 double sustainedSeconds = (System.nanoTime() - saturated.start) / 1e9;
                 long cpuUsed = processCpuNanos() - cpuBefore;
                 String cpuByThread = cpuByThread(threadCpuBefore, threadCpuNanos(), cpuUsed, saturated.count())
-                        + String.format(Locale.ROOT, " (of which compiling %d ms, collecting %d ms in all)",
+                        + String.format(Locale.ROOT, " (of which compiling %d ms, collecting %d ms in all); %.0f KB allocated per message",
                         ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore,
-                        ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionTime()).sum() - gcBefore);
+                        ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionTime()).sum() - gcBefore,
+                        (allocatedBytes() - allocatedBefore) / 1024.0 / Math.max(1, saturated.count()));
                 double commitsPerMessage = (double) (state.commits() - commitsBefore) / Math.max(1, saturated.count());
                 long referralSends = toCaseworkers.sum() - referralsBefore;
                 Stats sat = saturated.stats();
@@ -209,18 +216,20 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  CPU by thread, per message %s%n", cpuByThread);
                 out.printf(Locale.ROOT, "outbox drained               %s in %.1f s after the load; %d sends, %d timers set%n",
                         drained ? "yes" : "NO", drainSeconds, transport.sends(), transport.timersSet());
+                out.printf(Locale.ROOT, "replies saying 'try again'   %d (any is a fault: nothing in this mix should fail)%n", failed.sum());
                 out.printf(Locale.ROOT, "peak heap                    %d MB (sampled while running)%n", progress.peakHeapMb());
                 out.printf(Locale.ROOT, "heap with %d sessions       %d MB (after GC, before the warm-up; %d people had written one question each)%n",
                         sessions, heapSessions, sessionPeople);
                 out.printf(Locale.ROOT, "msgs_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sat_p99_ms=%.2f retrieval_p50_ms=%.3f"
                                 + " retrieval_p99_ms=%.3f start_s=%.2f heap_mb=%d heap_10k_sessions_mb=%d cpu_per_msg_ms=%.3f"
-                                + " pipeline_over_retrieval=%.1f commits_per_msg=%.2f answered_per_s=%.0f late_pct=%.2f warmup_msgs=%d drained=%s%n",
+                                + " pipeline_over_retrieval=%.1f commits_per_msg=%.2f answered_per_s=%.0f late_pct=%.2f warmup_msgs=%d try_again=%d drained=%s%n",
                         msgsPerSecond, lat.p50(), lat.p99(), lat.max(), sat.p99(), retrieval.p50(), retrieval.p99(),
                         startSeconds, progress.peakHeapMb(), heapSessions, cpuPerMessageMs, overRetrieval, commitsPerMessage,
-                        answeredPerSecond, latePercent, warmUp.messages(), drained);
+                        answeredPerSecond, latePercent, warmUp.messages(), failed.sum(), drained);
                 // a phase whose replies were not all sent in time makes its figures meaningless
                 if (!warmedUp || !sentAll) err.println("bench: replies were still waiting after 120 s (warm-up sent: " + warmedUp + ", throughput sent: " + sentAll + ")");
-                return warmedUp && sentAll && drained ? 0 : Main.EXIT_FAILURE;
+                if (failed.sum() > 0) err.println("bench: " + failed.sum() + " replies said 'try again': see the errors logged above");
+                return warmedUp && sentAll && drained && failed.sum() == 0 ? 0 : Main.EXIT_FAILURE;
             }
         } finally {
             progress.stop();
@@ -502,6 +511,14 @@ final class BenchCommand implements Callable<Integer> {
             return os.getProcessCpuTime();
         }
         return 0;
+    }
+
+    /** Bytes allocated so far by the live Java threads (0 where the JVM does not count them). */
+    private static long allocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)) return 0;
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) if (bytes > 0) sum += bytes;
+        return sum;
     }
 
     /** CPU time so far of each live Java thread, summed by name without its trailing number. */
