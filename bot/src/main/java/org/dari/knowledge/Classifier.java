@@ -170,12 +170,14 @@ public final class Classifier {
         int perFeature = weightsPerFeature(classes);
         int n = features + 1;
         Arrays.fill(p, 0, perFeature, 0);
+        // a feature's weights are contiguous: read them in one bulk copy, then add in the same order
+        double[] row = new double[perFeature];
         for (Feature f : x) {
             int index = f.getIndex();
             if (index > n) continue;
             double value = f.getValue();
-            int base = (index - 1) * perFeature;
-            for (int i = 0; i < perFeature; i++) p[i] += weights.get(base + i) * value;
+            weights.get((index - 1) * perFeature, row, 0, perFeature);
+            for (int i = 0; i < perFeature; i++) p[i] += row[i] * value;
         }
         for (int i = 0; i < perFeature; i++) p[i] = 1 / (1 + Math.exp(-p[i]));
         if (classes == 2) {
@@ -222,19 +224,44 @@ public final class Classifier {
     public List<Retriever.Match> classify(String text, Lang lang) {
         LangModel m = models.get(lang);
         if (m == null) return List.of();
-        Map<Integer, Double> counts = new HashMap<>();
+        int[] found = new int[64];
+        int n = 0;
         for (String f : features.of(text, lang)) {
             Integer index = m.dictionary().get(f);
-            if (index != null) counts.merge(index, 1.0, Double::sum);
+            if (index == null) continue;
+            if (n == found.length) found = Arrays.copyOf(found, 2 * n);
+            found[n++] = index;
         }
         int features = m.dictionary().size();
-        Feature[] x = withBias(vector(counts), features + 1);
+        Feature[] x = withBias(vector(found, n), features + 1);
         int[] labels = m.labels();
         double[] p = new double[labels.length];
         probabilities(m.weights(), labels.length, features, x, p);
         List<Retriever.Match> out = new ArrayList<>(p.length);
         for (int i = 0; i < p.length; i++) out.add(new Retriever.Match(m.classOfLabel()[labels[i]], p[i]));
         out.sort((a, b) -> Double.compare(b.score(), a.score()));
+        return out;
+    }
+
+    /**
+     * {@link #vector(Map)} of the counts of the feature indexes in {@code found[0..n)} (each
+     * occurrence counts one), without boxing: the same values, in the same order.
+     */
+    private static Feature[] vector(int[] found, int n) {
+        Arrays.sort(found, 0, n);
+        int distinct = 0;
+        for (int i = 0; i < n; i++) if (i == 0 || found[i] != found[i - 1]) distinct++;
+        int[] idx = new int[distinct];
+        double[] count = new double[distinct];
+        for (int i = 0, k = -1; i < n; i++) {
+            if (i == 0 || found[i] != found[i - 1]) idx[++k] = found[i];
+            count[k] += 1.0;
+        }
+        double norm = 0;
+        for (double c : count) norm += c;
+        norm = Math.sqrt(Math.max(norm, 1e-9));
+        Feature[] out = new Feature[distinct];
+        for (int k = 0; k < distinct; k++) out[k] = new FeatureNode(idx[k], Math.sqrt(count[k]) / norm);
         return out;
     }
 
