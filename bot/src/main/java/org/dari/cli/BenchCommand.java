@@ -253,7 +253,7 @@ final class BenchCommand implements Callable<Integer> {
         while (true) {
             long jitBefore = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
             long start = System.nanoTime();
-            int round = Math.min(WARMUP_ROUND, WARMUP_MAX - sent);
+            int round = Math.min(Math.min(WARMUP_ROUND, messages), WARMUP_MAX - sent);
             load.run("warm-up", round, people, 0, duration, progress);
             // the measured phase starts from an empty outbox: the warm-up's replies are not its work
             if (!bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS)) return new WarmUp(sent + round, share, false);

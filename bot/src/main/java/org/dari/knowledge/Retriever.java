@@ -259,7 +259,7 @@ public final class Retriever implements AutoCloseable {
         this.langDocs = index.langDocs;
         this.langDocList = index.langDocList;
         this.synonymScores = index.synonymScores;
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(docEntry.length));
+        this.scratch = index.scratch; // the same index: the same working arrays serve both
     }
 
     /** The same index, ranked with {@code classifier} blended in (the index is shared, not rebuilt). */
@@ -316,20 +316,12 @@ public final class Retriever implements AutoCloseable {
         Synonyms syn = synonyms.getOrDefault(lang, Synonyms.empty());
         QueryBuilder builder = new QueryBuilder(analyzers.analyzer());
         Scratch s = scratch.get();
-        boolean[] allowed;
-        int[] allowedList;
-        int allowedCount;
-        if (shortlist.isEmpty()) {
-            allowed = langDocs.get(lang);
-            allowedList = langDocList.get(lang);
-            allowedCount = allowedList.length;
-        } else {
-            allowed = s.allowed;
-            allowedList = s.allowedList;
-            allowedCount = allowShortlisted(lang, shortlist, s);
-        }
+        boolean[] allowed = shortlist.isEmpty() ? langDocs.get(lang) : s.allowed;
+        int[] allowedList = shortlist.isEmpty() ? langDocList.get(lang) : s.allowedList;
+        int allowedCount = 0;
         boolean clean = false;
         try {
+            allowedCount = shortlist.isEmpty() ? allowedList.length : allowShortlisted(lang, shortlist, s);
             LexicalIndex.Evaluation scoring = index.evaluation(allowed, allowedCount, s.slots);
             double[] sums = s.sums;
             addClause(sums, scoring, builder.createBooleanQuery(wordField(lang), q), weights.word());
@@ -352,7 +344,7 @@ public final class Retriever implements AutoCloseable {
                 s.sums[allowedList[i]] = 0;
                 s.allowed[allowedList[i]] = false;
             }
-            // a failure part-way may leave a slot set: this thread starts again with new arrays
+            // a failure part-way may leave a slot or an allowed mark set: this thread starts again with new arrays
             if (!clean) scratch.remove();
         }
     }

@@ -31,7 +31,12 @@ public record Organisation(String id, String nameKo, String nameEn, Set<Service>
         return "en".equals(langCode) ? nameEn : nameKo;
     }
 
-    /** Every key of the organisation, as the sealer takes them: a referral is encrypted to all. */
+    /**
+     * Every key of the organisation, as the sealer takes them: a referral is encrypted to all. The
+     * rings are shared and not safe to inspect from two threads at once (Bouncy Castle keeps a
+     * signature's verification state in the signature object): only {@link ReferralSealer#seal},
+     * one at a time, reads them while the bot runs.
+     */
     public List<PGPPublicKeyRing> certificates() {
         return keys.stream().map(OrgKey::ring).toList();
     }

@@ -14,12 +14,15 @@ import java.util.regex.Pattern;
  * of words ({@code 살려|도와주|구해줘|…}) otherwise tries every word at every position of the
  * message: the urgent word lists cost more than answering the question did.
  *
- * <p>Exact: {@link #find} is {@code pattern.matcher(text).find()}. Each position that may start a
- * match is tried with {@code lookingAt} on a region with transparent, non-anchoring bounds, so
- * {@code \b}, {@code ^} and look-arounds see the whole text as {@code find} does. Patterns whose
- * start cannot be read with certainty (a dot, an optional first element, an inline flag, a
- * look-around inside) go in a second alternation that is tried at every position, as {@code find}
- * does.
+ * <p>Exact: {@link #find} is true when one of the regexes, compiled on its own, finds a match. Each
+ * top-level alternative is placed on its own; plain words are compared through a table by first
+ * character; where a match can start is read from the pattern's text, and each such position is
+ * tried with {@code lookingAt} on a region with transparent, non-anchoring bounds, so {@code \b},
+ * {@code ^} and look-arounds see the whole text as {@code find} does. Alternatives whose start cannot
+ * be read with certainty (a dot, an optional first element, a look-around inside), and regexes with
+ * an inline flag, a quote, {@code \c} or {@code \G}, go in one alternation tried at every position
+ * (each wrapped in {@code (?:…)}, so an inline flag ends with it); regexes with back-references,
+ * named groups or surrogates are compiled alone.
  */
 public final class StartCharPattern {
     private final List<Part> parts;
@@ -93,26 +96,40 @@ public final class StartCharPattern {
         this.shape = shape;
     }
 
-    /** The pattern {@code regexes} joined by {@code |}, compiled with {@code flags}. */
+    /**
+     * Finds what any of {@code regexes}, each compiled on its own with {@code flags}, finds; an
+     * empty list finds nothing.
+     */
     public static StartCharPattern anyOf(List<String> regexes, int flags) {
         // find(A|B) is find(A) or find(B): each top-level alternative is placed on its own. Plain
         // words go to a table by first character; alternatives whose starts can be read go in one
-        // alternation per start character; the rest in one alternation tried everywhere
+        // alternation per start character; the rest in one alternation tried everywhere, except the
+        // regexes that must be compiled alone (their groups are numbered or named, or they hold
+        // surrogates, which change where a match may start)
         boolean ci = (flags & Pattern.CASE_INSENSITIVE) != 0;
         boolean readable = (flags & ~(Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)) == 0;
         List<String> unknown = new ArrayList<>();
+        List<Part> alone = new ArrayList<>();
         BitSet starts = new BitSet();
         Map<Integer, List<String>> knownByStart = new HashMap<>();
         Map<Character, List<String>> literalsByStart = new HashMap<>();
         for (String regex : regexes) {
-            for (String alternative : readable ? topLevelAlternatives(regex) : List.of(regex)) {
+            if (ALONE.matcher(regex).find() || regex.chars().anyMatch(c -> Character.isSurrogate((char) c))) {
+                alone.add(new Anywhere(Pattern.compile(regex, flags)));
+                continue;
+            }
+            if (!readable || WHOLE.matcher(regex).find()) {
+                unknown.add(regex); // wrapped in (?:…) when joined, so an inline flag ends with it
+                continue;
+            }
+            for (String alternative : topLevelAlternatives(regex)) {
                 if (!ci && isPlainText(alternative)) {
                     literalsByStart.computeIfAbsent(alternative.charAt(0), k -> new ArrayList<>()).add(alternative);
                     continue;
                 }
                 BitSet own = new BitSet();
                 Reader reader = new Reader(alternative, ci);
-                if (readable && reader.alternatives(own) && reader.atEnd()) {
+                if (reader.alternatives(own) && reader.atEnd()) {
                     starts.or(own);
                     own.stream().forEach(c -> knownByStart.computeIfAbsent(c, k -> new ArrayList<>()).add(alternative));
                 } else {
@@ -130,18 +147,19 @@ public final class StartCharPattern {
             parts.add(new ByStart(starts, ci, Map.copyOf(byStart)));
         }
         if (!unknown.isEmpty()) parts.add(new Anywhere(join(unknown, flags)));
+        parts.addAll(alone);
         int words = literalsByStart.values().stream().mapToInt(List::size).sum();
         int filtered = (int) knownByStart.values().stream().flatMap(List::stream).distinct().count();
-        return new StartCharPattern(parts, "words " + words + ", by start " + filtered + ", anywhere " + unknown.size());
+        return new StartCharPattern(parts, "words " + words + ", by start " + filtered + ", anywhere " + unknown.size()
+                + ", alone " + alone.size());
     }
 
     /**
      * The alternatives of {@code regex} at its top level; the whole regex when it cannot be split
-     * safely (an inline flag reaches past a {@code |}, a back-reference counts groups, a quote or a
-     * class that is not read).
+     * safely (a quote, or a group or class that is not read).
      */
     static List<String> topLevelAlternatives(String regex) {
-        if (INLINE_FLAG_OR_BACKREFERENCE.matcher(regex).find()) return List.of(regex);
+        if (WHOLE.matcher(regex).find() || ALONE.matcher(regex).find()) return List.of(regex);
         Reader reader = new Reader(regex, false);
         List<String> out = new ArrayList<>();
         int from = 0;
@@ -154,7 +172,13 @@ public final class StartCharPattern {
         }
     }
 
-    private static final Pattern INLINE_FLAG_OR_BACKREFERENCE = Pattern.compile("\\\\[1-9k]|\\\\Q|\\(\\?[a-zA-Z-]");
+    /**
+     * Neither split nor read, only tried everywhere: an inline flag (it reaches past a {@code |}),
+     * a quote, {@code \c} (it takes the next character, even a {@code |}), {@code \G}.
+     */
+    private static final Pattern WHOLE = Pattern.compile("\\(\\?[a-zA-Z-]|\\\\[QcG]");
+    /** Compiled alone: a back-reference, a named group, or an escaped surrogate. */
+    private static final Pattern ALONE = Pattern.compile("\\\\[1-9k]|\\(\\?<[a-zA-Z]|\\\\u[dD][89a-fA-F]|\\\\x\\{");
 
     /** Text a regex matches only as itself: no operator, escape or surrogate, and not empty. */
     private static boolean isPlainText(String regex) {
@@ -209,7 +233,7 @@ public final class StartCharPattern {
         return shape;
     }
 
-    /** Exactly {@code Pattern.compile(join("|", regexes), flags).matcher(text).find()}. */
+    /** Whether any of the regexes, compiled on its own, finds a match in {@code text}. */
     public boolean find(CharSequence text) {
         for (Part part : parts) if (part.find(text)) return true;
         return false;
