@@ -38,7 +38,7 @@ public final class StartCharPattern {
      * Alternatives that are plain text (no operator, no case folding): found by comparing the text
      * at each position with the few words that start with its character, without the regex engine.
      */
-    private record Literals(CharTable byStart) implements Part {
+    private record Literals(CharMap<String[]> byStart) implements Part {
         @Override
         public boolean find(CharSequence text) {
             int length = text.length();
@@ -72,22 +72,52 @@ public final class StartCharPattern {
      * can start with it, so a position is tried against a few words, not the whole list (any
      * alternative matching there is a match of the whole).
      */
-    private record ByStart(BitSet starts, boolean caseInsensitive, Map<Integer, Pattern> byStart) implements Part {
+    private record ByStart(BitSet starts, boolean caseInsensitive, CharMap<Pattern> byStart,
+                           ThreadLocal<Matchers> matchers) implements Part {
         @Override
         public boolean find(CharSequence text) {
-            Map<Pattern, Matcher> matchers = null;
-            int length = text.length();
-            for (int i = 0; i < length; i++) {
-                int c = fold(text.charAt(i), caseInsensitive);
-                if (!starts.get(c)) continue;
-                Pattern here = byStart.get(c);
-                if (matchers == null) matchers = new HashMap<>();
-                Matcher m = matchers.computeIfAbsent(here,
-                        p -> p.matcher(text).useTransparentBounds(true).useAnchoringBounds(false));
-                m.region(i, length);
-                if (m.lookingAt()) return true;
+            Matchers ms = matchers.get();
+            try {
+                int length = text.length();
+                for (int i = 0; i < length; i++) {
+                    int c = fold(text.charAt(i), caseInsensitive);
+                    if (!starts.get(c)) continue;
+                    Matcher m = ms.on(byStart.get((char) c), text);
+                    m.region(i, length);
+                    if (m.lookingAt()) return true;
+                }
+                return false;
+            } finally {
+                ms.release();
             }
-            return false;
+        }
+    }
+
+    /**
+     * One thread's matchers, one per pattern, kept between calls (a matcher costs more to make than
+     * most tries cost to run). Each is pointed at the text when first used in a call and at an empty
+     * text when the call ends, so no message stays referenced from here.
+     */
+    private static final class Matchers {
+        private final Map<Pattern, Matcher> byPattern = new HashMap<>();
+        private final List<Matcher> used = new ArrayList<>();
+
+        Matcher on(Pattern pattern, CharSequence text) {
+            Matcher m = byPattern.get(pattern);
+            if (m == null) {
+                m = pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+                byPattern.put(pattern, m);
+                used.add(m);
+            } else if (!used.contains(m)) {
+                m.reset(text); // keeps the transparent, non-anchoring bounds
+                used.add(m);
+            }
+            return m;
+        }
+
+        void release() {
+            for (Matcher m : used) m.reset("");
+            used.clear();
         }
     }
 
@@ -138,13 +168,17 @@ public final class StartCharPattern {
             }
         }
         List<Part> parts = new ArrayList<>();
-        if (!literalsByStart.isEmpty()) parts.add(new Literals(new CharTable(literalsByStart)));
+        if (!literalsByStart.isEmpty()) {
+            Map<Character, String[]> words = new HashMap<>();
+            literalsByStart.forEach((c, list) -> words.put(c, list.stream().distinct().toArray(String[]::new)));
+            parts.add(new Literals(new CharMap<>(words)));
+        }
         if (!knownByStart.isEmpty()) {
             // the same list of regexes under many start characters is compiled once
             Map<List<String>, Pattern> compiled = new HashMap<>();
-            Map<Integer, Pattern> byStart = new HashMap<>();
-            knownByStart.forEach((c, list) -> byStart.put(c, compiled.computeIfAbsent(list, l -> join(l, flags))));
-            parts.add(new ByStart(starts, ci, Map.copyOf(byStart)));
+            Map<Character, Pattern> byStart = new HashMap<>();
+            knownByStart.forEach((c, list) -> byStart.put((char) (int) c, compiled.computeIfAbsent(list, l -> join(l, flags))));
+            parts.add(new ByStart(starts, ci, new CharMap<>(byStart), ThreadLocal.withInitial(Matchers::new)));
         }
         if (!unknown.isEmpty()) parts.add(new Anywhere(join(unknown, flags)));
         parts.addAll(alone);
@@ -190,30 +224,31 @@ public final class StartCharPattern {
         return true;
     }
 
-    /** Words by their first character: a small open-addressing table, no boxing on lookup. */
-    private static final class CharTable {
+    /** Values by a character: a small open-addressing table, no boxing on lookup. */
+    private static final class CharMap<V> {
         private final char[] keys;
-        private final String[][] values;
+        private final Object[] values;
         private final int mask;
 
-        CharTable(Map<Character, List<String>> byStart) {
-            int size = Integer.highestOneBit(Math.max(4, byStart.size() * 3)) << 1;
+        CharMap(Map<Character, V> byChar) {
+            int size = Integer.highestOneBit(Math.max(4, byChar.size() * 3)) << 1;
             keys = new char[size];
-            values = new String[size][];
+            values = new Object[size];
             mask = size - 1;
-            byStart.forEach((c, words) -> {
+            byChar.forEach((c, value) -> {
                 int slot = c * 0x9E37 & mask;
                 while (values[slot] != null) slot = (slot + 1) & mask;
                 keys[slot] = c;
-                values[slot] = words.stream().distinct().toArray(String[]::new);
+                values[slot] = value;
             });
         }
 
-        String[] get(char c) {
+        @SuppressWarnings("unchecked")
+        V get(char c) {
             int slot = c * 0x9E37 & mask;
             while (true) {
-                String[] v = values[slot];
-                if (v == null || keys[slot] == c) return v;
+                Object v = values[slot];
+                if (v == null || keys[slot] == c) return (V) v;
                 slot = (slot + 1) & mask;
             }
         }
