@@ -201,11 +201,12 @@ public final class Classifier {
         String[] classOfLabel = byClass.keySet().toArray(String[]::new);
         for (int label = 0; label < classOfLabel.length; label++) {
             for (String text : byClass.get(classOfLabel[label])) {
-                Map<Integer, Double> counts = new HashMap<>();
+                int[] found = new int[64];
+                int n = 0;
                 for (String f : features.of(text, lang)) {
-                    counts.merge(dictionary.computeIfAbsent(f, k -> dictionary.size() + 1), 1.0, Double::sum);
+                    found = append(found, n++, dictionary.computeIfAbsent(f, k -> dictionary.size() + 1));
                 }
-                xs.add(vector(counts));
+                xs.add(vector(found, n));
                 ys.add((double) label);
             }
         }
@@ -228,9 +229,7 @@ public final class Classifier {
         int n = 0;
         for (String f : features.of(text, lang)) {
             Integer index = m.dictionary().get(f);
-            if (index == null) continue;
-            if (n == found.length) found = Arrays.copyOf(found, 2 * n);
-            found[n++] = index;
+            if (index != null) found = append(found, n++, index);
         }
         int features = m.dictionary().size();
         Feature[] x = withBias(vector(found, n), features + 1);
@@ -243,9 +242,16 @@ public final class Classifier {
         return out;
     }
 
+    /** {@code found} with {@code value} at {@code n}, grown when full. */
+    private static int[] append(int[] found, int n, int value) {
+        int[] out = n < found.length ? found : Arrays.copyOf(found, 2 * n);
+        out[n] = value;
+        return out;
+    }
+
     /**
-     * {@link #vector(Map)} of the counts of the feature indexes in {@code found[0..n)} (each
-     * occurrence counts one), without boxing: the same values, in the same order.
+     * The counts of the feature indexes in {@code found[0..n)} (each occurrence counts one),
+     * square-rooted and scaled to unit length, indexes ascending (as LIBLINEAR needs).
      */
     private static Feature[] vector(int[] found, int n) {
         Arrays.sort(found, 0, n);
@@ -262,17 +268,6 @@ public final class Classifier {
         norm = Math.sqrt(Math.max(norm, 1e-9));
         Feature[] out = new Feature[distinct];
         for (int k = 0; k < distinct; k++) out[k] = new FeatureNode(idx[k], Math.sqrt(count[k]) / norm);
-        return out;
-    }
-
-    /** Square-rooted counts scaled to unit length, indexes ascending (as LIBLINEAR needs). */
-    private static Feature[] vector(Map<Integer, Double> counts) {
-        int[] idx = counts.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-        double norm = 0;
-        for (int i : idx) norm += counts.get(i);
-        norm = Math.sqrt(Math.max(norm, 1e-9));
-        Feature[] out = new Feature[idx.length];
-        for (int k = 0; k < idx.length; k++) out[k] = new FeatureNode(idx[k], Math.sqrt(counts.get(idx[k])) / norm);
         return out;
     }
 

@@ -67,12 +67,12 @@ public final class StartCharPattern {
     }
 
     /**
-     * Patterns whose (folded) start characters are known: {@code starts} filters the positions, and
-     * {@code byStart} holds for each start character the alternation of only those patterns that
-     * can start with it, so a position is tried against a few words, not the whole list (any
+     * Patterns whose (folded) start characters are known: {@code byStart} holds for each start
+     * character the alternation of only those patterns that can start with it (other positions are
+     * skipped), so a position is tried against a few words, not the whole list (any
      * alternative matching there is a match of the whole).
      */
-    private record ByStart(BitSet starts, boolean caseInsensitive, CharMap<Pattern> byStart,
+    private record ByStart(boolean caseInsensitive, CharMap<Pattern> byStart,
                            ThreadLocal<Matchers> matchers) implements Part {
         @Override
         public boolean find(CharSequence text) {
@@ -80,9 +80,9 @@ public final class StartCharPattern {
             try {
                 int length = text.length();
                 for (int i = 0; i < length; i++) {
-                    int c = fold(text.charAt(i), caseInsensitive);
-                    if (!starts.get(c)) continue;
-                    Matcher m = ms.on(byStart.get((char) c), text);
+                    Pattern here = byStart.get((char) fold(text.charAt(i), caseInsensitive));
+                    if (here == null) continue;
+                    Matcher m = ms.on(here, text);
                     m.region(i, length);
                     if (m.lookingAt()) return true;
                 }
@@ -140,7 +140,6 @@ public final class StartCharPattern {
         boolean readable = (flags & ~(Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)) == 0;
         List<String> unknown = new ArrayList<>();
         List<Part> alone = new ArrayList<>();
-        BitSet starts = new BitSet();
         Map<Integer, List<String>> knownByStart = new HashMap<>();
         Map<Character, List<String>> literalsByStart = new HashMap<>();
         for (String regex : regexes) {
@@ -160,7 +159,6 @@ public final class StartCharPattern {
                 BitSet own = new BitSet();
                 Reader reader = new Reader(alternative, ci);
                 if (reader.alternatives(own) && reader.atEnd()) {
-                    starts.or(own);
                     own.stream().forEach(c -> knownByStart.computeIfAbsent(c, k -> new ArrayList<>()).add(alternative));
                 } else {
                     unknown.add(alternative);
@@ -178,7 +176,7 @@ public final class StartCharPattern {
             Map<List<String>, Pattern> compiled = new HashMap<>();
             Map<Character, Pattern> byStart = new HashMap<>();
             knownByStart.forEach((c, list) -> byStart.put((char) (int) c, compiled.computeIfAbsent(list, l -> join(l, flags))));
-            parts.add(new ByStart(starts, ci, new CharMap<>(byStart), ThreadLocal.withInitial(Matchers::new)));
+            parts.add(new ByStart(ci, new CharMap<>(byStart), ThreadLocal.withInitial(Matchers::new)));
         }
         if (!unknown.isEmpty()) parts.add(new Anywhere(join(unknown, flags)));
         parts.addAll(alone);
