@@ -159,9 +159,9 @@ final class BenchCommand implements Callable<Integer> {
                 boolean warmedUp = warmUp.quiet();
                 long cpuBefore = processCpuNanos();
                 java.util.Map<String, Long> threadCpuBefore = threadCpuNanos();
-                long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                long jitBefore = compilingMillis();
                 long allocatedBefore = allocatedBytes();
-                long gcBefore = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionTime()).sum();
+                long gcBefore = collectingMillis();
                 long commitsBefore = state.commits();
                 long referralsBefore = toCaseworkers.sum();
                 Recorder saturated = load.run("throughput", messages, people, 0, duration, progress);
@@ -173,8 +173,7 @@ final class BenchCommand implements Callable<Integer> {
                 long cpuUsed = processCpuNanos() - cpuBefore;
                 String cpuByThread = cpuByThread(threadCpuBefore, threadCpuNanos(), cpuUsed, saturated.count())
                         + String.format(Locale.ROOT, " (of which compiling %d ms, collecting %d ms in all); %.0f KB allocated per message",
-                        ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore,
-                        ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionTime()).sum() - gcBefore,
+                        compilingMillis() - jitBefore, collectingMillis() - gcBefore,
                         (allocatedBytes() - allocatedBefore) / 1024.0 / Math.max(1, saturated.count()));
                 double commitsPerMessage = (double) (state.commits() - commitsBefore) / Math.max(1, saturated.count());
                 long referralSends = toCaseworkers.sum() - referralsBefore;
@@ -247,20 +246,20 @@ final class BenchCommand implements Callable<Integer> {
     private static final double COMPILER_IDLE = 0.05;
 
     private WarmUp warmUp(Load load, Bot bot, Progress progress) throws Exception {
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean measurable = ManagementFactory.getCompilationMXBean().isCompilationTimeMonitoringSupported();
         int sent = 0;
         double share = 1;
         while (true) {
-            long jitBefore = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+            long jitBefore = compilingMillis();
             long start = System.nanoTime();
             int round = Math.min(Math.min(WARMUP_ROUND, messages), WARMUP_MAX - sent);
             load.run("warm-up", round, people, 0, duration, progress);
             // the measured phase starts from an empty outbox: the warm-up's replies are not its work
             if (!bot.pipeline().awaitQuiet(120, TimeUnit.SECONDS)) return new WarmUp(sent + round, share, false);
             sent += round;
-            if (!jit.isCompilationTimeMonitoringSupported()) return new WarmUp(sent, Double.NaN, true);
+            if (!measurable) return new WarmUp(sent, Double.NaN, true);
             double last = share;
-            share = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - start) / 1e6);
+            share = (compilingMillis() - jitBefore) / ((System.nanoTime() - start) / 1e6);
             // two quiet rounds in a row: with the launcher's late optimising compiler, one quiet round
             // was sometimes followed by seconds of compiling in the measured phases
             if ((share < COMPILER_IDLE && last < COMPILER_IDLE) || sent >= WARMUP_MAX) return new WarmUp(sent, share, true);
@@ -514,6 +513,17 @@ final class BenchCommand implements Callable<Integer> {
             return os.getProcessCpuTime();
         }
         return 0;
+    }
+
+    /** Time the JIT compiler has spent so far, in ms (0 where the JVM does not count it). */
+    private static long compilingMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    /** Time the garbage collectors have spent so far, in ms. */
+    private static long collectingMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
     }
 
     /** Bytes allocated so far by the live Java threads (0 where the JVM does not count them). */
