@@ -180,8 +180,12 @@ final class BenchCommand implements Callable<Integer> {
                 Stats sat = saturated.stats();
 
                 long lateBefore = bot.pipeline().journaledLate();
+                long collectionsBefore = collections();
+                long collectingBefore = collectingMillis();
                 Recorder paced = load.run("latency", messages, people, rate, duration, progress);
                 Stats lat = paced.stats();
+                long pauses = collections() - collectionsBefore;
+                double pauseMeanMs = (double) (collectingMillis() - collectingBefore) / Math.max(1, pauses);
                 double latePercent = 100.0 * (bot.pipeline().journaledLate() - lateBefore) / Math.max(1, paced.count());
 
                 progress.phase("delivery", 0);
@@ -210,6 +214,8 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "latency at %d msgs/s       p50 %.2f ms  p99 %.2f ms  max %.2f ms (accepted → reply queued; %d messages, achieved %.0f msgs/s;"
                                 + " %.2f %% journaled, not answered in time)%n",
                         rate, lat.p50(), lat.p99(), lat.max(), paced.count(), paced.count() / paced.seconds(), latePercent);
+                out.printf(Locale.ROOT, "  collections meanwhile      %d, pausing %.1f ms on average (every message behind one waits that long)%n",
+                        pauses, pauseMeanMs);
                 out.printf(Locale.ROOT, "cost of one message          %.3f ms CPU = %.1f × a bare retrieval decision; %.2f SQLite transactions%n",
                         cpuPerMessageMs, overRetrieval, commitsPerMessage);
                 out.printf(Locale.ROOT, "  CPU by thread, per message %s%n", cpuByThread);
@@ -221,10 +227,10 @@ final class BenchCommand implements Callable<Integer> {
                         sessions, heapSessions, sessionPeople);
                 out.printf(Locale.ROOT, "msgs_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sat_p99_ms=%.2f retrieval_p50_ms=%.3f"
                                 + " retrieval_p99_ms=%.3f start_s=%.2f heap_mb=%d heap_10k_sessions_mb=%d cpu_per_msg_ms=%.3f"
-                                + " pipeline_over_retrieval=%.1f commits_per_msg=%.2f answered_per_s=%.0f late_pct=%.2f warmup_msgs=%d try_again=%d drained=%s%n",
+                                + " pipeline_over_retrieval=%.1f commits_per_msg=%.2f answered_per_s=%.0f late_pct=%.2f gc_pause_ms=%.1f warmup_msgs=%d try_again=%d drained=%s%n",
                         msgsPerSecond, lat.p50(), lat.p99(), lat.max(), sat.p99(), retrieval.p50(), retrieval.p99(),
                         startSeconds, progress.peakHeapMb(), heapSessions, cpuPerMessageMs, overRetrieval, commitsPerMessage,
-                        answeredPerSecond, latePercent, warmUp.messages(), failed.sum(), drained);
+                        answeredPerSecond, latePercent, pauseMeanMs, warmUp.messages(), failed.sum(), drained);
                 // a phase whose replies were not all sent in time makes its figures meaningless
                 if (!warmedUp || !sentAll) err.println("bench: replies were still waiting after 120 s (warm-up sent: " + warmedUp + ", throughput sent: " + sentAll + ")");
                 if (failed.sum() > 0) err.println("bench: " + failed.sum() + " replies said 'try again': see the errors logged above");
@@ -519,6 +525,11 @@ final class BenchCommand implements Callable<Integer> {
     private static long compilingMillis() {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    /** Collections so far, by every collector. */
+    private static long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum();
     }
 
     /** Time the garbage collectors have spent so far, in ms. */
