@@ -147,6 +147,34 @@ class VaultTest {
         }
     }
 
+    /**
+     * A routine erasure (a delivered reply) restarts the WAL, which keeps its size, so commits after
+     * it overwrite in place; its old frames are cut off at the latest {@link
+     * Vault#TRUNCATE_AT_LEAST_EVERY} later, and at once when a person asks to be forgotten.
+     */
+    @Test
+    void routineCheckpointsRestartTheWalAndItIsTruncatedInTimeAndOnErasure() throws Exception {
+        Path wal = data().resolve(Vault.DATABASE_FILE + "-wal");
+        try (Vault vault = open()) {
+            long id = vault.outbox().enqueue(ALICE, "reply", new byte[] {1});
+            assertTrue(vault.outbox().delivered(id));
+            vault.checkpointIfOwed();
+            assertTrue(Files.size(wal) > 0, "restarted, not truncated: the file keeps its size");
+
+            vault.truncateAtLeastEvery(java.time.Duration.ZERO);
+            vault.checkpointIfOwed();
+            assertEquals(0, Files.size(wal), "truncated once the interval has passed, with no erasure owed");
+
+            vault.truncateAtLeastEvery(java.time.Duration.ofHours(1));
+            long other = vault.outbox().enqueue(BOB, "reply", new byte[] {2});
+            assertTrue(vault.outbox().delivered(other));
+            vault.checkpointIfOwed();
+            assertTrue(Files.size(wal) > 0, "restarted again");
+            vault.forget(BOB);
+            assertEquals(0, Files.size(wal), "an erasure she asked for truncates at once");
+        }
+    }
+
     @Test
     void idsDoNotCountMessagesAndAreNeverReused() {
         try (Vault vault = open()) {
