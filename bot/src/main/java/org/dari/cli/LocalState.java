@@ -89,7 +89,10 @@ final class LocalState implements AutoCloseable {
         return vault.commits();
     }
 
-    /** Moves routinely erased rows out of the WAL if some wait (at most {@link Vault#CHECKPOINT_DELAY} late). */
+    /**
+     * Moves routinely erased rows out of the WAL if some wait (at most {@link Vault#CHECKPOINT_DELAY}
+     * late), and truncates the WAL once {@link Vault#TRUNCATE_AT_LEAST_EVERY} has passed since a routine checkpoint.
+     */
     void checkpointIfOwed() {
         vault.checkpointIfOwed();
     }

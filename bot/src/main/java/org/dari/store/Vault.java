@@ -129,7 +129,7 @@ public final class Vault implements AutoCloseable {
     private final ConcurrentLinkedQueue<Queued<?>> toTell = new ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean telling = new java.util.concurrent.atomic.AtomicBoolean();
     private static final int MAX_GROUP = 256;
-    /** The longest a routinely erased row may stay in the WAL (see {@link #writeErasing}). */
+    /** The longest a routinely erased row may stay in the WAL's live part (see {@link #writeErasing}, {@link #TRUNCATE_AT_LEAST_EVERY}). */
     public static final java.time.Duration CHECKPOINT_DELAY = java.time.Duration.ofMillis(200);
     private boolean checkpointOwed;
     /** Transactions committed (each one fsync); guarded by this object. */
@@ -639,14 +639,14 @@ public final class Vault implements AutoCloseable {
 
     private void checkpoint(String mode) {
         requireOpen();
-        checkpointOwed = false;
         lastCheckpoint = System.nanoTime();
         try (Statement s = connection.createStatement();
              ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
             if (r.next() && r.getInt(1) != 0) LOG.warn("vault.checkpoint.busy");
         } catch (SQLException e) {
-            throw failure(dbFile, e);
+            throw failure(dbFile, e); // still owed: the timer tries again
         }
+        checkpointOwed = false;
     }
 
     /**

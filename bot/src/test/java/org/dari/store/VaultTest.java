@@ -156,6 +156,7 @@ class VaultTest {
     void routineCheckpointsRestartTheWalAndItIsTruncatedInTimeAndOnErasure() throws Exception {
         Path wal = data().resolve(Vault.DATABASE_FILE + "-wal");
         try (Vault vault = open()) {
+            vault.truncateAtLeastEvery(java.time.Duration.ofHours(1)); // a slow machine must not truncate early
             long id = vault.outbox().enqueue(ALICE, "reply", new byte[] {1});
             assertTrue(vault.outbox().delivered(id));
             vault.checkpointIfOwed();
@@ -172,6 +173,14 @@ class VaultTest {
             assertTrue(Files.size(wal) > 0, "restarted again");
             vault.forget(BOB);
             assertEquals(0, Files.size(wal), "an erasure she asked for truncates at once");
+
+            long third = vault.outbox().enqueue(ALICE, "reply", new byte[] {3});
+            assertTrue(vault.outbox().delivered(third));
+            vault.checkpointIfOwed();
+            assertTrue(Files.size(wal) > 0, "restarted again");
+            long asked = vault.journal().accept(ALICE, "erase me", T1 + 5, false);
+            vault.journal().completeAndForget(asked, List.of("erased"));
+            assertEquals(0, Files.size(wal), "erased from her own message (the journal's way): truncated before she is told");
         }
     }
 
