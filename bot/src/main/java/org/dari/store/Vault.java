@@ -143,9 +143,9 @@ public final class Vault implements AutoCloseable {
      * checkpoint ({@link #routineCheckpoint}) moves everything into the main file and restarts the
      * WAL from its beginning, but leaves the file its size: the commits after it overwrite frames
      * in place instead of growing the file again (a truncated WAL made every commit after it also
-     * write the file's new size; in dari bench that cost 1-9 ms of p99 in three pairs of runs). Frames not yet overwritten
-     * stay until the WAL is truncated: at least this often, and at once after an erasure a person
-     * asked for, a purge, a key rotation and on closing.
+     * write the file's new size; in dari bench that cost 1-9 ms of p99 in three pairs of runs).
+     * Frames not yet overwritten stay until the WAL is truncated: at least this often, and at once
+     * after an erasure a person asked for, a purge, a key rotation and on closing.
      */
     public static final java.time.Duration TRUNCATE_AT_LEAST_EVERY = java.time.Duration.ofSeconds(5);
     private long truncateEveryNanos = TRUNCATE_AT_LEAST_EVERY.toNanos();
@@ -448,7 +448,7 @@ public final class Vault implements AutoCloseable {
         if (erased.test(result)) {
             synchronized (this) {
                 checkpointOwed = true;
-                if (System.nanoTime() - lastCheckpoint >= CHECKPOINT_DELAY.toNanos()) routineCheckpoint();
+                if (routineCheckpointDue()) routineCheckpoint();
             }
         }
         return result;
@@ -470,7 +470,7 @@ public final class Vault implements AutoCloseable {
      */
     public synchronized void checkpointIfOwed() {
         if (closed) return;
-        if (walRestarted && System.nanoTime() - lastTruncate >= truncateEveryNanos) checkpoint();
+        if (walRestarted && truncationDue()) checkpoint();
         else if (checkpointOwed) routineCheckpoint();
     }
 
@@ -540,7 +540,7 @@ public final class Vault implements AutoCloseable {
                 owed |= q.owesCheckpoint();
             }
             if (owed) checkpointOwed = true;
-            if (checkpoint || (owed && System.nanoTime() - lastCheckpoint >= CHECKPOINT_DELAY.toNanos())) {
+            if (checkpoint || (owed && routineCheckpointDue())) {
                 try {
                     if (checkpoint) checkpoint();
                     else routineCheckpoint();
@@ -629,12 +629,22 @@ public final class Vault implements AutoCloseable {
      * truncates it instead if it was last truncated {@link #TRUNCATE_AT_LEAST_EVERY} ago.
      */
     private synchronized void routineCheckpoint() {
-        if (System.nanoTime() - lastTruncate >= truncateEveryNanos) {
+        if (truncationDue()) {
             checkpoint();
             return;
         }
         checkpoint("RESTART");
         walRestarted = true;
+    }
+
+    /** {@link #CHECKPOINT_DELAY} has passed since the last checkpoint; call holding this object. */
+    private boolean routineCheckpointDue() {
+        return System.nanoTime() - lastCheckpoint >= CHECKPOINT_DELAY.toNanos();
+    }
+
+    /** {@link #TRUNCATE_AT_LEAST_EVERY} (or the tests' interval) has passed since the WAL was last truncated; call holding this object. */
+    private boolean truncationDue() {
+        return System.nanoTime() - lastTruncate >= truncateEveryNanos;
     }
 
     private void checkpoint(String mode) {
