@@ -1,9 +1,10 @@
 package org.dari.store;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A tiny length-prefixed encoding for what goes inside a sealed value. Any Java string survives
@@ -15,35 +16,42 @@ final class Payload {
     private Payload() {
     }
 
+    /** Collects the fields and copies them once, into an array of the exact size, in {@link #toBytes}. */
     static final class Writer {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Writer() {
-            out.write(FORMAT);
-        }
+        private final List<byte[]> parts = new ArrayList<>();
+        private int length = 1;
 
         Writer string(String value) {
             return bytes(value.getBytes(StandardCharsets.UTF_8));
         }
 
         Writer bytes(byte[] value) {
-            out.writeBytes(ByteBuffer.allocate(4).putInt(value.length).array());
-            out.writeBytes(value);
-            return this;
+            return part(ByteBuffer.allocate(4).putInt(value.length).array()).part(value);
         }
 
         Writer number(long value) {
-            out.writeBytes(KeyedHash.longBytes(value));
-            return this;
+            return part(KeyedHash.longBytes(value));
         }
 
         Writer flag(boolean value) {
-            out.write(value ? 1 : 0);
+            return part(new byte[] {(byte) (value ? 1 : 0)});
+        }
+
+        private Writer part(byte[] part) {
+            parts.add(part);
+            length = Math.addExact(length, part.length);
             return this;
         }
 
         byte[] toBytes() {
-            return out.toByteArray();
+            byte[] out = new byte[length];
+            out[0] = FORMAT;
+            int at = 1;
+            for (byte[] part : parts) {
+                System.arraycopy(part, 0, out, at, part.length);
+                at += part.length;
+            }
+            return out;
         }
     }
 
@@ -56,16 +64,24 @@ final class Payload {
         }
 
         String string() {
-            return new String(bytes(), StandardCharsets.UTF_8);
+            int length = length();
+            String value = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+            in.position(in.position() + length);
+            return value;
         }
 
         byte[] bytes() {
+            byte[] value = new byte[length()];
+            in.get(value);
+            return value;
+        }
+
+        /** The next field's length, checked against what is left. */
+        private int length() {
             try {
                 int length = in.getInt();
                 if (length < 0 || length > in.remaining()) throw VaultException.unreadable(null);
-                byte[] value = new byte[length];
-                in.get(value);
-                return value;
+                return length;
             } catch (BufferUnderflowException e) {
                 throw VaultException.unreadable(e);
             }

@@ -62,23 +62,23 @@ public final class Sealer {
     }
 
     public byte[] seal(byte[] plaintext, String table, byte[]... rowKey) {
-        byte[] nonce = new byte[NONCE_LENGTH];
-        random.nextBytes(nonce);
+        int header = period == NO_PERIOD ? 1 : PERIOD_HEADER;
+        byte[] padded = pad(plaintext);
         try {
-            byte[] padded = pad(plaintext);
-            byte[] body;
-            try {
-                body = aesGcm(Cipher.ENCRYPT_MODE, key, nonce, associatedData(table, rowKey), padded);
-            } finally {
-                java.util.Arrays.fill(padded, (byte) 0);
-            }
-            if (period == NO_PERIOD) {
-                return ByteBuffer.allocate(1 + NONCE_LENGTH + body.length).put(VERSION).put(nonce).put(body).array();
-            }
-            return ByteBuffer.allocate(PERIOD_HEADER + NONCE_LENGTH + body.length)
-                    .put(PERIOD_VERSION).putInt(period).put(nonce).put(body).array();
+            byte[] sealed = new byte[header + NONCE_LENGTH + padded.length + TAG_LENGTH];
+            ByteBuffer head = ByteBuffer.wrap(sealed);
+            if (period == NO_PERIOD) head.put(VERSION);
+            else head.put(PERIOD_VERSION).putInt(period);
+            byte[] nonce = new byte[NONCE_LENGTH];
+            random.nextBytes(nonce);
+            head.put(nonce);
+            Cipher cipher = aesGcm(Cipher.ENCRYPT_MODE, key, nonce, 0, associatedData(table, rowKey));
+            cipher.doFinal(padded, 0, padded.length, sealed, header + NONCE_LENGTH);
+            return sealed;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
+        } finally {
+            java.util.Arrays.fill(padded, (byte) 0);
         }
     }
 
@@ -89,13 +89,10 @@ public final class Sealer {
                 ? sealed != null && sealed.length > 0 && (sealed[0] == VERSION || sealed[0] == UNPADDED_VERSION)
                 : periodOf(sealed) == period;
         if (!known || sealed.length < header + OVERHEAD - 1) throw VaultException.unreadable(null);
-        ByteBuffer in = ByteBuffer.wrap(sealed, header, sealed.length - header);
-        byte[] nonce = new byte[NONCE_LENGTH];
-        in.get(nonce);
-        byte[] body = new byte[in.remaining()];
-        in.get(body);
+        int body = header + NONCE_LENGTH;
         try {
-            byte[] plain = aesGcm(Cipher.DECRYPT_MODE, key, nonce, associatedData(table, rowKey), body);
+            Cipher cipher = aesGcm(Cipher.DECRYPT_MODE, key, sealed, header, associatedData(table, rowKey));
+            byte[] plain = cipher.doFinal(sealed, body, sealed.length - body);
             return sealed[0] == UNPADDED_VERSION ? plain : unpad(plain);
         } catch (GeneralSecurityException e) {
             throw VaultException.unreadable(e);
@@ -139,10 +136,15 @@ public final class Sealer {
     }
 
     static byte[] aesGcm(int mode, byte[] key, byte[] nonce, byte[] aad, byte[] input) throws GeneralSecurityException {
+        return aesGcm(mode, key, nonce, 0, aad).doFinal(input);
+    }
+
+    /** A cipher ready for one value, its nonce the {@link #NONCE_LENGTH} bytes of {@code in} at {@code at}. */
+    private static Cipher aesGcm(int mode, byte[] key, byte[] in, int at, byte[] aad) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
+        cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, in, at, NONCE_LENGTH));
         cipher.updateAAD(aad);
-        return cipher.doFinal(input);
+        return cipher;
     }
 
     /** Overwrites the key with zeros (its period key was destroyed); the sealer must not be used again. */
