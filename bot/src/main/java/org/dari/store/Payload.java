@@ -16,7 +16,10 @@ final class Payload {
     private Payload() {
     }
 
-    /** Collects the fields and copies them once, into an array of the exact size, in {@link #toBytes}. */
+    /**
+     * Collects the fields and copies them once, into an array of the exact size, in {@link #toBytes};
+     * an array given to {@link #bytes} is read then, so it must not change before.
+     */
     static final class Writer {
         private final List<byte[]> parts = new ArrayList<>();
         private int length = 1;
@@ -38,8 +41,8 @@ final class Payload {
         }
 
         private Writer part(byte[] part) {
-            parts.add(part);
             length = Math.addExact(length, part.length);
+            parts.add(part);
             return this;
         }
 

@@ -69,6 +69,71 @@ class CryptoKnownAnswerTest {
         }
     }
 
+    /**
+     * Sealing (versions 2 and 3), checked byte for byte against Bouncy Castle's own GCM (not the JDK's)
+     * over the documented layout: version, the day for version 3, nonce, then the padded plaintext
+     * (0x80, zeros to 256 bytes) encrypted with the length-prefixed purpose, table, day and row as
+     * associated data.
+     */
+    @Test
+    void sealingWritesTheDocumentedLayout() throws Exception {
+        byte[] key = range32();
+        byte[] nonce = hex("6465666768696a6b6c6d6e6f");
+        byte[] plain = "카나리아".getBytes(StandardCharsets.UTF_8);
+        byte[] row = "row-1".getBytes(StandardCharsets.UTF_8);
+        byte[] padded = new byte[256];
+        System.arraycopy(plain, 0, padded, 0, plain.length);
+        padded[plain.length] = (byte) 0x80;
+        byte[] label = "dari/v1/journal".getBytes(StandardCharsets.UTF_8);
+        byte[] table = "journal".getBytes(StandardCharsets.UTF_8);
+        byte[] day = {0, 0, 0x4f, 0x1a};
+
+        byte[] v2 = new Sealer(KeyPurpose.JOURNAL, key.clone(), fixed(nonce)).seal(plain, "journal", row);
+        assertArrayEquals(concat(new byte[] {2}, nonce, bouncyGcm(key, nonce, prefixed(label, table, row), padded)), v2);
+
+        byte[] v3 = new Sealer(KeyPurpose.JOURNAL, key.clone(), fixed(nonce), 0x4f1a).seal(plain, "journal", row);
+        assertArrayEquals(concat(new byte[] {3}, day, nonce, bouncyGcm(key, nonce, prefixed(label, table, day, row), padded)), v3);
+
+        assertArrayEquals(plain, new Sealer(KeyPurpose.JOURNAL, key.clone(), new java.security.SecureRandom()).open(v2, "journal", row));
+        assertArrayEquals(plain, new Sealer(KeyPurpose.JOURNAL, key.clone(), new java.security.SecureRandom(), 0x4f1a)
+                .open(v3, "journal", row));
+    }
+
+    private static java.security.SecureRandom fixed(byte[] bytes) {
+        return new java.security.SecureRandom() {
+            @Override
+            public void nextBytes(byte[] out) {
+                assertEquals(bytes.length, out.length);
+                System.arraycopy(bytes, 0, out, 0, out.length);
+            }
+        };
+    }
+
+    private static byte[] bouncyGcm(byte[] key, byte[] nonce, byte[] aad, byte[] plain) throws Exception {
+        var gcm = org.bouncycastle.crypto.modes.GCMBlockCipher.newInstance(org.bouncycastle.crypto.engines.AESEngine.newInstance());
+        gcm.init(true, new org.bouncycastle.crypto.params.AEADParameters(
+                new org.bouncycastle.crypto.params.KeyParameter(key), 128, nonce, aad));
+        byte[] out = new byte[gcm.getOutputSize(plain.length)];
+        int n = gcm.processBytes(plain, 0, plain.length, out, 0);
+        gcm.doFinal(out, n);
+        return out;
+    }
+
+    private static byte[] prefixed(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(new byte[] {(byte) (part.length >>> 24), (byte) (part.length >>> 16), (byte) (part.length >>> 8), (byte) part.length});
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) out.writeBytes(part);
+        return out.toByteArray();
+    }
+
     @Test
     void purposesHaveDistinctKeys() {
         try (MasterKey master = MasterKey.generate(); KeyRing ring = new KeyRing(master)) {
