@@ -317,16 +317,24 @@ public final class ReferralLinks {
     private static byte[] sealMeta(RowKeys rows, byte[] like, byte[] index, Meta m) {
         byte[] plain = new Payload.Writer().string(m.codeId()).string(m.orgId()).flag(m.urgent())
                 .number(m.opened().toEpochDay()).flag(m.acknowledged()).toBytes();
-        return like == null ? rows.seal(KeyPurpose.REFERRAL, plain, TABLE + "/meta", index)
-                : rows.sealLike(like, KeyPurpose.REFERRAL, plain, TABLE + "/meta", index);
+        try {
+            return like == null ? rows.seal(KeyPurpose.REFERRAL, plain, TABLE + "/meta", index)
+                    : rows.sealLike(like, KeyPurpose.REFERRAL, plain, TABLE + "/meta", index);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
     }
 
     private static Meta openMeta(RowKeys rows, byte[] index, byte[] sealed, long expiresAt) {
         byte[] plain = rows.open(KeyPurpose.REFERRAL, sealed, TABLE + "/meta", index);
-        Payload.Reader in = new Payload.Reader(plain);
-        Meta m = new Meta(in.string(), in.string(), in.flag(), LocalDate.ofEpochDay(in.number()), in.flag(),
-                Instant.ofEpochMilli(expiresAt));
-        in.end();
-        return m;
+        try {
+            Payload.Reader in = new Payload.Reader(plain);
+            Meta m = new Meta(in.string(), in.string(), in.flag(), LocalDate.ofEpochDay(in.number()), in.flag(),
+                    Instant.ofEpochMilli(expiresAt));
+            in.end();
+            return m;
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
     }
 }
