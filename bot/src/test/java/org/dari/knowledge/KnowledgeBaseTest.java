@@ -113,6 +113,15 @@ class KnowledgeBaseTest {
         assertEquals("urgent-danger", service.decide("he is breaking the door, help me now", Lang.EN).matches().get(0).id());
     }
 
+    /** A call from the security bureau is pressure to come back, not the police at the door. */
+    @Test
+    void aCallFromTheSecurityBureauIsNotThePoliceArriving() {
+        for (String call : List.of("보위부에서 전화왔어요", "보위부에서 전화 왔어요", "보위부에서 연락 왔는데 돌아오래요")) {
+            assertEquals("pressure-to-return", service.decide(call, Lang.KO).matches().get(0).id(), call);
+        }
+        assertEquals("urgent-danger", service.decide("보위부 사람들이 집에 왔어요", Lang.KO).matches().get(0).id());
+    }
+
     @Test
     void initialSoundRuleIsNormalized() {
         assertEquals("노동 연락 여성 이유", KoreanNormalizer.normalize("로동 련락 녀성 리유"));
