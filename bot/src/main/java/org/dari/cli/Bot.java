@@ -55,6 +55,8 @@ public final class Bot implements AutoCloseable {
     private final Pipeline pipeline;
     private final MessageStore store;
     private final ScheduledExecutorService timers;
+    /** A thread of their own: a knowledge reload or a purge must not hold back the WAL's privacy bounds. */
+    private final ScheduledExecutorService checkpoints;
     private final Config config;
     private final Clock clock;
     private final Messages messages;
@@ -118,8 +120,13 @@ public final class Bot implements AutoCloseable {
         RateLimiter limiter = new RateLimiter(config.rateLimit().burst(), config.rateLimit().perMinute(), clock);
         this.pipeline = new Pipeline(store, dispatcher, conversation, sessions, limiter, messages, delivery, personKey,
                 listener);
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dari-timers");
+        this.timers = daemonTimer("dari-timers");
+        this.checkpoints = daemonTimer("dari-checkpoints");
+    }
+
+    private static ScheduledExecutorService daemonTimer(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
@@ -164,9 +171,14 @@ public final class Bot implements AutoCloseable {
         long reload = config.knowledge().reloadSeconds();
         timers.scheduleWithFixedDelay(this::reloadKnowledge, reload, reload, TimeUnit.SECONDS);
         long delay = org.dari.store.Vault.CHECKPOINT_DELAY.toMillis();
-        timers.scheduleWithFixedDelay(this::checkpoint, delay, delay, TimeUnit.MILLISECONDS);
+        checkpoints.scheduleWithFixedDelay(this::checkpoint, delay, delay, TimeUnit.MILLISECONDS);
         long purge = config.retention().purgeIntervalMinutes();
         timers.scheduleWithFixedDelay(this::purge, purge, purge, TimeUnit.MINUTES);
+    }
+
+    /** Runs {@code task} on the thread that reloads the knowledge base and purges (tests: a slow reload). */
+    void onTimerThread(Runnable task) {
+        timers.execute(task);
     }
 
     private void reloadKnowledge() {
@@ -230,6 +242,7 @@ public final class Bot implements AutoCloseable {
     public void close() {
         transport.close();
         timers.shutdownNow();
+        checkpoints.shutdownNow();
         pipeline.close();
         dispatcher.close();
         delivery.close();
