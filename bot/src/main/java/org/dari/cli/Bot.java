@@ -165,13 +165,13 @@ public final class Bot implements AutoCloseable {
         int purged = store.purgeExpired();
         LOG.info("bot.starting", "purged", purged, "organisations", registry.organisations().size());
         warnOfExpiry();
+        long delay = org.dari.store.Vault.CHECKPOINT_DELAY.toMillis();
+        checkpoints.scheduleWithFixedDelay(this::checkpoint, delay, delay, TimeUnit.MILLISECONDS);
         delivery.start();
         pipeline.recover();
         transport.start(pipeline);
         long reload = config.knowledge().reloadSeconds();
         timers.scheduleWithFixedDelay(this::reloadKnowledge, reload, reload, TimeUnit.SECONDS);
-        long delay = org.dari.store.Vault.CHECKPOINT_DELAY.toMillis();
-        checkpoints.scheduleWithFixedDelay(this::checkpoint, delay, delay, TimeUnit.MILLISECONDS);
         long purge = config.retention().purgeIntervalMinutes();
         timers.scheduleWithFixedDelay(this::purge, purge, purge, TimeUnit.MINUTES);
     }
@@ -192,7 +192,7 @@ public final class Bot implements AutoCloseable {
     private void checkpoint() {
         try {
             checkpointIfOwed.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // anything thrown would cancel the timer, and with it the bound
             LOG.error("bot.checkpoint_failed", "error", SafeLog.kind(e));
         }
     }
@@ -242,10 +242,10 @@ public final class Bot implements AutoCloseable {
     public void close() {
         transport.close();
         timers.shutdownNow();
-        checkpoints.shutdownNow();
         pipeline.close();
         dispatcher.close();
         delivery.close();
+        checkpoints.shutdownNow(); // after the last answers and sends of the shutdown; closing the store truncates
         knowledge.close();
     }
 }

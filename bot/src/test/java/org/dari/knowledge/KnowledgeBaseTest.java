@@ -116,7 +116,8 @@ class KnowledgeBaseTest {
     /** A call from the security bureau is pressure to come back, not the police at the door. */
     @Test
     void aCallFromTheSecurityBureauIsNotThePoliceArriving() {
-        for (String call : List.of("보위부에서 전화왔어요", "보위부에서 전화 왔어요", "보위부에서 연락 왔는데 돌아오래요")) {
+        for (String call : List.of("보위부에서 전화왔어요", "보위부에서 전화 왔어요", "보위부에서 전화가 왔어요",
+                "보위부에서 연락 왔는데 돌아오래요", "보위부에서 전화 왔는데 돌아오라고 해요")) {
             assertEquals("pressure-to-return", service.decide(call, Lang.KO).matches().get(0).id(), call);
         }
         assertEquals("urgent-danger", service.decide("보위부 사람들이 집에 왔어요", Lang.KO).matches().get(0).id());
